@@ -1,0 +1,13 @@
+"""Dataset registry: ``load_dataset(config.dataset)`` -> ``DatasetSplits``."""
+from tfvae.data import binarized_mnist  # noqa: F401  (registers binarized_mnist)
+from tfvae.data import mnist  # noqa: F401  (registers mnist)
+from tfvae.data.pipeline import eval_array, eval_dataset, steps_per_epoch, train_dataset
+from tfvae.data.splits import DatasetSplits, check_binary, check_likelihood
+
+
+def load_dataset(config) -> DatasetSplits:
+  """Builds the dataset named ``config['name']`` with the other keys as arguments."""
+  from tfvae.registry import DATASETS  # pylint: disable=g-import-not-at-top
+  settings = dict(config)
+  name = settings.pop("name")
+  return DATASETS.get(name)(**settings)

@@ -1,0 +1,105 @@
+"""In-memory dataset splits and the checks every loader shares."""
+import dataclasses
+from typing import Dict, Optional, Tuple
+
+import numpy as np
+
+KINDS = ("binary", "real")
+
+
+@dataclasses.dataclass
+class DatasetSplits:
+  """Train/valid/test arrays of flat examples plus what models need to know.
+
+  Arrays are ``uint8`` in {0, 1} for ``kind == "binary"`` and ``float32`` in [0, 1] for
+  ``kind == "real"``; ``binarize == "dynamic"`` asks the pipeline to resample a
+  Bernoulli image from the real one every epoch (Salakhutdinov & Murray 2008).
+  """
+  name: str
+  train: np.ndarray
+  valid: np.ndarray
+  test: np.ndarray
+  kind: str
+  image_shape: Tuple[int, ...]
+  binarize: str = "none"
+  labels: Optional[Dict[str, np.ndarray]] = None
+
+  def __post_init__(self):
+    if self.kind not in KINDS:
+      raise ValueError(f"kind must be one of {KINDS}, got {self.kind!r}")
+    if self.binarize not in ("none", "dynamic"):
+      raise ValueError(f"binarize must be 'none' or 'dynamic', got {self.binarize!r}")
+
+  @property
+  def event_size(self) -> int:
+    return int(np.prod(self.image_shape))
+
+  @property
+  def model_kind(self) -> str:
+    """What the model sees: dynamic binarization turns real pixels into binary."""
+    return "binary" if self.binarize == "dynamic" else self.kind
+
+  # ------------------------------------------------ what the trainer calls
+  def model_arguments(self) -> Dict[str, object]:
+    """Constructor arguments the data imposes on a model (here: flat input size)."""
+    return {"input_size": self.event_size}
+
+  def train_dataset(self, batch_size: int, seed: int = 0, initial_epoch: int = 0):
+    from tfvae.data import pipeline  # pylint: disable=g-import-not-at-top
+    return pipeline.train_dataset(self, batch_size, seed, initial_epoch)
+
+  def steps_per_epoch(self, batch_size: int) -> int:
+    return len(self.train) // batch_size
+
+  def eval_dataset(self, split: str, batch_size: int):
+    from tfvae.data import pipeline  # pylint: disable=g-import-not-at-top
+    return pipeline.eval_dataset(self, split, batch_size)
+
+  def eval_array(self, split: str) -> np.ndarray:
+    """The split as float32 (fixed binarization if dynamic), for evaluation."""
+    from tfvae.data import pipeline  # pylint: disable=g-import-not-at-top
+    return pipeline.eval_array(self, split)
+
+  def check_likelihood(self, likelihood: str) -> None:
+    check_likelihood(self, likelihood)
+
+  def split(self, name: str) -> np.ndarray:
+    if name not in ("train", "valid", "test"):
+      raise ValueError(f"split must be train, valid or test, got {name!r}")
+    return getattr(self, name)
+
+
+def check_finite(array: np.ndarray, what: str) -> None:
+  if np.issubdtype(array.dtype, np.floating) and not np.all(np.isfinite(array)):
+    bad = int(np.size(array) - np.count_nonzero(np.isfinite(array)))
+    raise ValueError(f"{what} contains {bad} NaN or Inf values")
+
+
+def check_binary(array: np.ndarray, what: str) -> None:
+  """Raises ``ValueError`` unless every value of ``array`` is 0 or 1."""
+  check_finite(array, what)
+  values = np.unique(array[: min(len(array), 5000)]) if array.ndim else np.unique(array)
+  bad = values[(values != 0) & (values != 1)]
+  if bad.size == 0 and len(array) > 5000:  # full check only if the sample passed
+    bad_mask = (array != 0) & (array != 1)
+    bad = np.unique(array[bad_mask])
+  if bad.size:
+    raise ValueError(
+        f"{what} has non-binary values (e.g. {bad[:5].tolist()}); a Bernoulli "
+        "likelihood needs data in {0, 1}: use a 'gaussian' likelihood for real "
+        "data, or binarize='dynamic'")
+
+
+def check_likelihood(splits: DatasetSplits, likelihood: str) -> None:
+  """The observation model must match the data: Bernoulli needs binary pixels."""
+  if likelihood == "bernoulli":
+    if splits.model_kind != "binary":
+      raise ValueError(
+          f"dataset {splits.name!r} holds real values in [0, 1]; a 'bernoulli' "
+          "likelihood needs binary data: set dataset.binarize='dynamic' or "
+          "model.likelihood='gaussian'")
+    for split in ("train", "valid", "test"):
+      if splits.kind == "binary":
+        check_binary(splits.split(split), f"{splits.name}/{split}")
+  for split in ("train", "valid", "test"):
+    check_finite(splits.split(split), f"{splits.name}/{split}")

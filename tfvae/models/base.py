@@ -1,0 +1,101 @@
+"""Base class of every latent-variable model: a ``keras.Model`` with its own steps.
+
+A subclass implements one method, ``loss_terms(x, training)``, returning a dict of
+named scalar tensors (batch means). Two names are required:
+
+* ``loss``  the objective that the optimizer minimises (may include beta, free bits...);
+* ``elbo``  the true evidence lower bound per example (beta = 1, no clamping), so the
+  logged bound is comparable across regularisers.
+
+Every other entry (``reconstruction``, ``kl``, posterior statistics, ...) becomes a
+``keras.metrics.Mean`` tracker with the same name, so ``fit`` logs, TensorBoard and the
+benchmark all read one dict. Subclasses list their names in ``loss_term_names``.
+
+Randomness is explicit: ``next_seed()`` returns a stateless ``int32[2]`` seed derived from
+the model's ``seed`` and a non-trainable step counter that lives in the checkpoint, so a
+resumed run draws exactly the noise an uninterrupted one would have drawn.
+"""
+import keras
+import tensorflow as tf
+
+
+class LatentVariableModel(keras.Model):
+  """Keras model whose ``train_step``/``test_step`` optimise ``loss_terms``."""
+
+  #: names of the scalars returned by ``loss_terms`` (subclasses extend this).
+  loss_term_names = ("loss", "elbo", "reconstruction", "kl")
+
+  def __init__(self, seed: int = 0, **kwargs):
+    super().__init__(**kwargs)
+    self.seed = int(seed)
+    self.seed_counter = self.add_weight(
+        shape=(), dtype="int64", initializer="zeros", trainable=False,
+        name="seed_counter")
+    #: KL weight beta of the training objective; schedules assign to it.
+    self.kl_weight = self.add_weight(
+        shape=(), dtype="float32", initializer="ones", trainable=False,
+        name="kl_weight")
+    self._trackers = [keras.metrics.Mean(name=n) for n in self.loss_term_names]
+
+  # ---------------------------------------------------------------- randomness
+  def next_seed(self) -> tf.Tensor:
+    """A fresh stateless seed ``int32[2]``; advances the checkpointed counter."""
+    count = self.seed_counter.assign_add(1)
+    return tf.stack([tf.constant(self.seed % (2**31 - 1), tf.int32),
+                     tf.cast(count % (2**31 - 1), tf.int32)])
+
+  # ------------------------------------------------------------ to implement
+  def loss_terms(self, x, training: bool = False):
+    """Returns ``{name: scalar}`` with at least ``loss`` and ``elbo``."""
+    raise NotImplementedError
+
+  def log_importance_weights(self, x, num_samples: int, seed):
+    """``log p(x, z_s) - log q(z_s | x)`` for ``num_samples`` draws: ``[S, batch]``.
+
+    The IWAE bound (Burda et al. 2016) is ``logmeanexp`` over the first axis.
+    """
+    raise NotImplementedError
+
+  def sample(self, num_samples, seed):
+    """Ancestral samples: dict with ``probs`` (decoder mean) and ``samples``."""
+    raise NotImplementedError
+
+  # ------------------------------------------------------------- keras steps
+  @property
+  def metrics(self):
+    return list(self._trackers)
+
+  @staticmethod
+  def _inputs(data):
+    if isinstance(data, (tuple, list)):
+      return data[0]
+    return data
+
+  def _update_trackers(self, terms):
+    missing = [n for n in self.loss_term_names if n not in terms]
+    if missing:
+      raise KeyError(f"{type(self).__name__}.loss_terms did not return {missing}")
+    for tracker in self._trackers:
+      tracker.update_state(terms[tracker.name])
+    return {t.name: t.result() for t in self._trackers}
+
+  def train_step(self, data):
+    x = self._inputs(data)
+    with tf.GradientTape() as tape:
+      terms = self.loss_terms(x, training=True)
+      # Under mixed_float16 the optimizer is a LossScaleOptimizer; scale_loss is
+      # the identity otherwise.
+      scaled = self.optimizer.scale_loss(terms["loss"])
+    variables = self.trainable_variables
+    grads = tape.gradient(scaled, variables)
+    self.optimizer.apply(grads, variables)
+    return self._update_trackers(terms)
+
+  def test_step(self, data):
+    x = self._inputs(data)
+    terms = self.loss_terms(x, training=False)
+    return self._update_trackers(terms)
+
+  def call(self, x, training=False):
+    """Runs the model once (builds every layer); returns the loss-term dict."""
+    return self.loss_terms(x, training=training)

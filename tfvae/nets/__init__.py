@@ -1,0 +1,2 @@
+"""Encoder and decoder networks (Keras 3 layers only)."""
+from tfvae.nets.mlp import MLP, mlp

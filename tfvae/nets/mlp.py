@@ -1,0 +1,34 @@
+"""Multi-layer perceptrons built from Keras 3 layers."""
+from typing import Optional, Sequence
+
+import keras
+
+
+class MLP(keras.layers.Layer):
+  """Dense stack ``hidden_sizes`` (each followed by ``activation``) and an optional
+  linear output layer of ``output_size`` units. Accepts inputs of any rank >= 2
+  (leading axes are batch axes, e.g. ``[samples, batch, features]``)."""
+
+  def __init__(self, hidden_sizes: Sequence[int], activation: str = "relu",
+               output_size: Optional[int] = None,
+               kernel_initializer: str = "glorot_uniform", **kwargs):
+    super().__init__(**kwargs)
+    self.hidden_sizes = tuple(int(h) for h in hidden_sizes)
+    self.layers = [keras.layers.Dense(h, activation=activation,
+                                      kernel_initializer=kernel_initializer,
+                                      name=f"dense_{i}")
+                   for i, h in enumerate(self.hidden_sizes)]
+    if output_size is not None:
+      self.layers.append(keras.layers.Dense(output_size, name="output",
+                                            kernel_initializer=kernel_initializer))
+
+  def call(self, x):
+    for layer in self.layers:
+      x = layer(x)
+    return x
+
+
+def mlp(hidden_sizes: Sequence[int], activation: str = "relu",
+        output_size: Optional[int] = None, name: Optional[str] = None,
+        kernel_initializer: str = "glorot_uniform") -> MLP:
+  return MLP(hidden_sizes, activation, output_size, kernel_initializer, name=name)
