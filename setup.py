@@ -29,6 +29,8 @@ setup(
         "numpy>=1.26,<3",
         "absl-py>=2.1,<3",
         "ml-collections>=0.1.1,<2",
+        # tf.summary (the TensorBoard callback) needs the tensorboard package.
+        "tensorboard>=2.20,<3",
     ],
     extras_require={
         "test": ["pytest>=8,<10", "scipy>=1.11,<2", "tensorflow-serving-api>=2.20,<2.22"],

@@ -1,6 +1,8 @@
 """Dataset registry: ``load_dataset(config.dataset)`` -> ``DatasetSplits``."""
 from tfvae.data import binarized_mnist  # noqa: F401  (registers binarized_mnist)
 from tfvae.data import mnist  # noqa: F401  (registers mnist)
+from tfvae.data import architectures  # noqa: F401  (registers architectures; issue 3)
+from tfvae.data import padded, svhn  # noqa: F401  (binarized_mnist_32, mnist_32, svhn)
 from tfvae.data.pipeline import eval_array, eval_dataset, steps_per_epoch, train_dataset
 from tfvae.data.splits import DatasetSplits, check_binary, check_likelihood
 

@@ -1,5 +1,7 @@
 """Model families; importing this package registers them in ``tfvae.registry.MODELS``."""
 from tfvae.models import gaussian_vae  # noqa: F401
+from tfvae.models import sequence_vae  # noqa: F401  (issue 3: LSTM sequence VAE)
+from tfvae.models import cat_vae, cg_bpef_vae, gauss_vae_baseline  # noqa: F401  (issue 7)
 from tfvae.models.base import LatentVariableModel
 
 

@@ -60,6 +60,38 @@ class LatentVariableModel(keras.Model):
     """Ancestral samples: dict with ``probs`` (decoder mean) and ``samples``."""
     raise NotImplementedError
 
+  # ------------------------------------------------------- serving / figures
+  def serving_endpoints(self):
+    """``{name: (fn, input_signature)}`` exported as SavedModel signatures.
+
+    Default (models with ``sample`` and ``reconstruct`` over flat inputs):
+    ``sample(num_samples: int32[], seed: int32[]) -> {probs, samples}`` and
+    ``reconstruct(x: float32[None, input_size]) -> {probs}``. The first entry becomes
+    ``serving_default``. Sampling is stateless: the same seed gives the same output.
+    """
+    def sample(num_samples, seed):
+      tf.debugging.assert_positive(
+          num_samples, message="num_samples must be a positive integer")
+      return self.sample(num_samples, tf.stack([seed, tf.constant(0, tf.int32)]))
+
+    endpoints = {"sample": (sample, [tf.TensorSpec([], tf.int32, name="num_samples"),
+                                     tf.TensorSpec([], tf.int32, name="seed")])}
+    if hasattr(self, "reconstruct") and hasattr(self, "input_size"):
+      def reconstruct(x):
+        return {"probs": self.reconstruct(x)}
+      endpoints["reconstruct"] = (
+          reconstruct, [tf.TensorSpec([None, self.input_size], tf.float32, name="x")])
+    return endpoints
+
+  def write_samples_png(self, path: str, seed: int, image_shape=None,
+                        num_samples: int = 64) -> str:
+    """Writes a grid of decoder means of ``num_samples`` prior samples to ``path``."""
+    from tfvae.evaluation.images import write_image_grid  # pylint: disable=g-import-not-at-top
+    if image_shape is None:
+      raise ValueError(f"{type(self).__name__} needs an image_shape to draw samples")
+    out = self.sample(num_samples, tf.constant([seed, 0], tf.int32))
+    return write_image_grid(path, out["probs"].numpy(), image_shape)
+
   # ------------------------------------------------------------- keras steps
   @property
   def metrics(self):

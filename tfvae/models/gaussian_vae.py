@@ -7,6 +7,12 @@ standard normal prior, decoder MLP -> Bernoulli or Gaussian p(x|z). The ELBO is
 
 with the KL analytic where the posterior family has a closed form (eq. 23) and a
 single-sample Monte Carlo estimate log q(z|x) - log p(z) otherwise (eq. 12).
+
+Posterior families (``posterior`` + ``posterior_kwargs``): ``diag``, ``full_cov``,
+``planar``, ``iaf`` (``tfvae.models.posteriors``). The training objective may weight
+the KL by ``kl_weight`` (beta, eq. 13; constant or scheduled) and clamp it with free
+bits (``free_bits`` = lambda nats per group, ``free_bits_groups``; eq. 14, see
+``tfvae.models.regularizers``); the logged ``elbo`` is always the true bound.
 """
 from typing import Sequence
 
@@ -16,6 +22,7 @@ import tensorflow_probability as tfp
 from tfvae.models.base import LatentVariableModel
 from tfvae.models.likelihoods import LikelihoodHead
 from tfvae.models.posteriors import make_posterior
+from tfvae.models import regularizers
 from tfvae.nets.mlp import mlp
 from tfvae.registry import MODELS
 
@@ -31,7 +38,8 @@ class GaussianVAE(LatentVariableModel):
   def __init__(self, input_size: int, latent_dim: int = 40,
                hidden_sizes: Sequence[int] = (400,), activation: str = "relu",
                likelihood: str = "bernoulli", posterior: str = "diag",
-               posterior_kwargs=None, seed: int = 0, **kwargs):
+               posterior_kwargs=None, free_bits: float = 0.0,
+               free_bits_groups=None, seed: int = 0, **kwargs):
     super().__init__(seed=seed, **kwargs)
     self.input_size = int(input_size)
     self.latent_dim = int(latent_dim)
@@ -40,6 +48,25 @@ class GaussianVAE(LatentVariableModel):
                                     **dict(posterior_kwargs or {}))
     self.decoder = mlp(tuple(reversed(tuple(hidden_sizes))), activation, name="decoder")
     self.likelihood = LikelihoodHead(likelihood, self.input_size, name="likelihood")
+    self._configure_free_bits(free_bits, free_bits_groups)
+
+  def _configure_free_bits(self, free_bits, free_bits_groups):
+    """Free bits need per-group KLs: exact per-dimension terms for analytic heads
+    (diag: eq. 23 terms; full_cov: chain-rule terms of eq. 25). A flow's Monte Carlo
+    KL has no per-dimension split, so only one group (the whole z) is allowed."""
+    self.free_bits = float(free_bits)
+    self.free_bits_groups = free_bits_groups
+    self._free_bits_matrix = None
+    if self.free_bits <= 0:
+      return
+    if getattr(self.posterior, "kl_per_dim", None) is None:
+      if free_bits_groups not in (1, (self.latent_dim,), [self.latent_dim]):
+        raise ValueError(
+            f"free bits with the {type(self.posterior).__name__} posterior (Monte Carlo "
+            "KL, no per-dimension decomposition) needs free_bits_groups=1")
+      return
+    sizes = regularizers.group_sizes(self.latent_dim, free_bits_groups)
+    self._free_bits_matrix = regularizers.group_matrix(sizes)
 
   # ------------------------------------------------------------------ pieces
   @property
@@ -70,11 +97,24 @@ class GaussianVAE(LatentVariableModel):
   def loss_terms(self, x, training=False):
     reconstruction, kl, q = self.per_example_terms(x, self.next_seed())
     reconstruction = tf.reduce_mean(reconstruction)
+    kl_objective = self.kl_objective(q, kl)
     kl = tf.reduce_mean(kl)
     elbo = reconstruction - kl
-    loss = -(reconstruction - self.kl_weight * kl)
+    loss = -(reconstruction - self.kl_weight * kl_objective)
     return {"loss": loss, "elbo": elbo, "reconstruction": reconstruction, "kl": kl,
             "posterior_scale": self.posterior_scale(q)}
+
+  def kl_objective(self, q, kl):
+    """KL term of the training loss from per-example KLs ``[B]``: the batch mean, or
+    with free bits Σ_groups max(lambda, batch-mean group KL) (eq. 14)."""
+    if self.free_bits <= 0:
+      return tf.reduce_mean(kl)
+    if self._free_bits_matrix is None:
+      per_group = tf.reduce_mean(kl, axis=0, keepdims=True)  # one group: all of z
+    else:
+      per_dim = tf.reduce_mean(self.posterior.kl_per_dim(q), axis=0)
+      per_group = tf.linalg.matvec(self._free_bits_matrix, per_dim, transpose_a=True)
+    return regularizers.free_bits(per_group, self.free_bits)
 
   def posterior_scale(self, q):
     """Mean posterior standard deviation (of the base Gaussian for flows)."""

@@ -1,0 +1,36 @@
+"""tfvae-export: write a trained workdir's sampler as a SavedModel for TF Serving.
+
+  tfvae-export --workdir=runs/vae --base_dir=saved_models --name=vae_binarized_mnist
+
+Writes ``<base_dir>/<name>/<version>/`` (next free version unless --version).
+"""
+from absl import app
+from absl import flags
+
+from tfvae.cli.common import quiet_tensorflow
+
+_WORKDIR = flags.DEFINE_string("workdir", None, "Training workdir (has config.json).")
+_BASE = flags.DEFINE_string("base_dir", None, "Export root (default config.export.base_dir).")
+_NAME = flags.DEFINE_string("name", None, "Model name (default config.export.name).")
+_VERSION = flags.DEFINE_integer("version", None, "Version number (default: next free).")
+flags.mark_flags_as_required(["workdir"])
+
+
+def main(argv):
+  del argv
+  quiet_tensorflow()
+  from tfvae.export.sampler import export_sampler  # pylint: disable=g-import-not-at-top
+  from tfvae.training.trainer import restore_for_inference  # pylint: disable=g-import-not-at-top
+  config, _, model, epoch = restore_for_inference(_WORKDIR.value)
+  path = export_sampler(model, _BASE.value or config.export.base_dir,
+                        _NAME.value or config.export.name, _VERSION.value)
+  print(f"exported epoch-{epoch} sampler to {path}")
+  print("signatures: " + ", ".join(model.serving_endpoints()))
+
+
+def run():
+  app.run(main)
+
+
+if __name__ == "__main__":
+  run()

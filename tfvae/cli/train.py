@@ -1,0 +1,49 @@
+"""tfvae-train: train a model from an ml_collections config file.
+
+  tfvae-train --config=configs/vae_binarized_mnist.py --workdir=runs/vae \
+      --config.train.epochs=5
+
+Re-running with the same --workdir resumes from the last checkpoint. At the end the
+sampler is exported (config.export) and the locations of every artefact are printed.
+"""
+from absl import app
+from absl import flags
+from ml_collections import config_flags
+
+from tfvae.cli.common import quiet_tensorflow
+
+_CONFIG = config_flags.DEFINE_config_file("config", None, "ml_collections config file.",
+                                          lock_config=True)
+_WORKDIR = flags.DEFINE_string("workdir", None, "Directory for checkpoints, logs, samples.")
+flags.mark_flags_as_required(["config", "workdir"])
+
+
+def main(argv):
+  if len(argv) > 1:
+    raise app.UsageError(f"unexpected arguments: {argv[1:]}")
+  quiet_tensorflow()
+  from tfvae.export.sampler import export_sampler  # pylint: disable=g-import-not-at-top
+  from tfvae.training.trainer import train  # pylint: disable=g-import-not-at-top
+  config = _CONFIG.value
+  result = train(config, _WORKDIR.value)
+  export_dir = None
+  if config.export.get("enabled", True) and not result.stopped_on_nan:
+    export_dir = export_sampler(result.model, config.export.base_dir, config.export.name)
+  print(f"epochs done:      {result.epochs_done}")
+  if result.history.get("val_elbo"):
+    print(f"valid ELBO:       {result.history['val_elbo'][-1]:.3f} nats")
+  print(f"examples/s:       {result.examples_per_sec:.0f} (median epoch after the first)")
+  print(f"checkpoint:       {result.checkpoint}")
+  print(f"tensorboard logs: {result.tensorboard_dir}")
+  print(f"sample PNG:       {result.samples_png}")
+  print(f"exported sampler: {export_dir}")
+  if result.stopped_on_nan:
+    raise SystemExit("training stopped by the NaN guard; last good checkpoint kept")
+
+
+def run():
+  app.run(main)
+
+
+if __name__ == "__main__":
+  run()

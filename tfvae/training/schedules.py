@@ -1,0 +1,85 @@
+"""Schedules of non-trainable model variables (beta warm-up, temperatures, ...).
+
+A ``VariableSchedule`` callback assigns ``model.<variable>`` from a schedule of training
+progress t (epochs or optimizer steps). Kinds, with ``start``, ``end`` and ``duration``:
+
+* ``constant``:    start
+* ``linear``:      start + (end - start) * min(t / duration, 1)       (beta warm-up)
+* ``exponential``: start * (end / start) ** min(t / duration, 1)       (T_max -> T_min)
+* ``exp_rate``:    max(end, start * exp(-rate * t))                   (tau = max(0.5, e^{-rt}))
+
+Config form (``config.train.schedules``): ``{"kl_weight": {"kind": "linear", "start": 0.,
+"end": 1., "duration": 10, "unit": "epoch"}, ...}``. Progress is read from the epoch index
+and ``optimizer.iterations``, so a resumed run continues the same schedule.
+"""
+import math
+
+import keras
+
+KINDS = ("constant", "linear", "exponential", "exp_rate")
+UNITS = ("epoch", "step")
+
+
+def schedule_value(kind: str, t: float, start: float, end: float = None,
+                   duration: float = None, rate: float = None) -> float:
+  """Value of the schedule ``kind`` at progress ``t`` (see module docstring)."""
+  if kind == "constant":
+    return float(start)
+  if kind in ("linear", "exponential"):
+    if end is None or not duration or duration <= 0:
+      raise ValueError(f"{kind} schedule needs 'end' and a positive 'duration'")
+    frac = min(max(t / float(duration), 0.0), 1.0)
+    if kind == "linear":
+      return float(start + (end - start) * frac)
+    if start <= 0 or end <= 0:
+      raise ValueError("exponential schedule needs positive start and end")
+    return float(start * (end / start) ** frac)
+  if kind == "exp_rate":
+    if rate is None or end is None:
+      raise ValueError("exp_rate schedule needs 'rate' and 'end' (the floor)")
+    return float(max(end, start * math.exp(-rate * t)))
+  raise ValueError(f"unknown schedule kind {kind!r}; known kinds: {', '.join(KINDS)}")
+
+
+class VariableSchedule(keras.callbacks.Callback):
+  """Assigns ``model.<variable>`` = schedule(t) each epoch or each step."""
+
+  def __init__(self, variable: str, kind: str, start: float, end: float = None,
+               duration: float = None, rate: float = None, unit: str = "epoch"):
+    super().__init__()
+    if unit not in UNITS:
+      raise ValueError(f"schedule unit must be one of {UNITS}, got {unit!r}")
+    schedule_value(kind, 0.0, start, end, duration, rate)  # validate early
+    self.variable = variable
+    self.unit = unit
+    self.params = dict(kind=kind, start=start, end=end, duration=duration, rate=rate)
+    self._step = 0
+
+  def _assign(self, t):
+    target = getattr(self.model, self.variable, None)
+    if target is None or not hasattr(target, "assign"):
+      raise AttributeError(f"model {type(self.model).__name__} has no variable "
+                           f"{self.variable!r} to schedule")
+    target.assign(schedule_value(t=float(t), **self.params))
+
+  def on_train_begin(self, logs=None):
+    self._step = int(self.model.optimizer.iterations.numpy())
+    if self.unit == "step":
+      self._assign(self._step)
+
+  def on_epoch_begin(self, epoch, logs=None):
+    if self.unit == "epoch":
+      self._assign(epoch)
+
+  def on_train_batch_begin(self, batch, logs=None):
+    if self.unit == "step":
+      self._assign(self._step)
+      self._step += 1
+
+
+def schedules_from_config(schedules) -> list:
+  """``VariableSchedule`` callbacks from ``{variable: {kind, start, ...}}``."""
+  callbacks = []
+  for variable, spec in dict(schedules or {}).items():
+    callbacks.append(VariableSchedule(variable, **dict(spec)))
+  return callbacks
