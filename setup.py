@@ -41,6 +41,7 @@ setup(
             "tfvae-evaluate=tfvae.cli.evaluate:run",
             "tfvae-sample=tfvae.cli.sample:run",
             "tfvae-export=tfvae.cli.export:run",
+            "tfvae-benchmark=tfvae.cli.benchmark:run",
         ],
     },
 )

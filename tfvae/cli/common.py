@@ -11,3 +11,49 @@ def quiet_tensorflow() -> None:
   logging.getLogger("tensorflow").setLevel(logging.ERROR)
   from absl import logging as absl_logging  # pylint: disable=g-import-not-at-top
   absl_logging.set_verbosity(absl_logging.WARNING)
+
+
+def flatten_keys(config, prefix: str = "") -> list:
+  """Dotted paths of every leaf of a ConfigDict / dict."""
+  keys = []
+  for key, value in config.items():
+    path = f"{prefix}{key}"
+    if hasattr(value, "items"):
+      keys.extend(flatten_keys(value, path + "."))
+      keys.append(path)
+    else:
+      keys.append(path)
+  return keys
+
+
+def _load_config_file(path: str):
+  import importlib.util  # pylint: disable=g-import-not-at-top
+  if not os.path.exists(path):
+    raise SystemExit(f"error: --config file not found: {path}")
+  spec = importlib.util.spec_from_file_location("tfvae_user_config", path)
+  module = importlib.util.module_from_spec(spec)
+  spec.loader.exec_module(module)
+  return module.get_config()
+
+
+def check_config_overrides(argv, flag_name: str = "config") -> None:
+  """Exits with a clear message if a ``--config.a.b=v`` override names no config key.
+
+  ml_collections would raise a bare AttributeError traceback; this lists valid keys.
+  """
+  path = None
+  overrides = []
+  for arg in argv[1:]:
+    if arg.startswith(f"--{flag_name}="):
+      path = arg.split("=", 1)[1]
+    elif arg.startswith(f"--{flag_name}."):
+      overrides.append(arg[len(flag_name) + 3:].split("=", 1)[0])
+  if path is None or not overrides:
+    return
+  valid = set(flatten_keys(_load_config_file(path)))
+  unknown = [key for key in overrides if key not in valid]
+  if unknown:
+    leaves = sorted(k for k in valid)
+    raise SystemExit(
+        f"error: unknown config key(s) {', '.join(unknown)} for {path}.\n"
+        f"Valid keys: {', '.join(leaves)}")

@@ -55,13 +55,20 @@ def load_idx_dir(idx_dir: str):
 
 
 def load_tfds(data_dir: Optional[str] = None, download: bool = True):
-  """The real TFDS path: ``tfds.load('mnist', batch_size=-1)`` as numpy."""
+  """The real TFDS path: ``tfds.load('mnist')`` read into numpy in batches."""
   import tensorflow_datasets as tfds  # pylint: disable=g-import-not-at-top
   train, test = tfds.load("mnist", split=["train", "test"], data_dir=data_dir,
-                          batch_size=-1, download=download)
-  train, test = tfds.as_numpy(train), tfds.as_numpy(test)
-  return (train["image"].reshape(-1, 28, 28), train["label"],
-          test["image"].reshape(-1, 28, 28), test["label"])
+                          download=download)
+
+  def to_numpy(ds):
+    images, labels = [], []
+    for batch in tfds.as_numpy(ds.batch(10000)):
+      images.append(batch["image"].reshape(-1, 28, 28))
+      labels.append(batch["label"])
+    return np.concatenate(images), np.concatenate(labels)
+
+  (xtr, ytr), (xte, yte) = to_numpy(train), to_numpy(test)
+  return xtr, ytr, xte, yte
 
 
 @DATASETS.register("mnist")

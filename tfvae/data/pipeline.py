@@ -22,16 +22,20 @@ def _binarize(batch, seed):
 
 
 def train_dataset(splits: DatasetSplits, batch_size: int, seed: int = 0,
-                  initial_epoch: int = 0) -> tf.data.Dataset:
+                  initial_epoch: int = 0, steps_per_epoch: int = 0) -> tf.data.Dataset:
   """Endless stream of full training batches, epoch e shuffled by key (seed, e).
 
-  Use with ``fit(steps_per_epoch=steps_per_epoch(...))``.
+  ``steps_per_epoch`` > 0 shortens every epoch to its first that many batches (a
+  training "epoch" of fewer steps stays aligned with the data epoch, so resuming
+  works). Use with ``fit(steps_per_epoch=...)`` of the same value.
   """
   data = splits.train
   n = len(data)
   if batch_size <= 0 or batch_size > n:
     raise ValueError(f"batch_size must be in [1, {n}], got {batch_size}")
   steps = n // batch_size
+  if steps_per_epoch:
+    steps = min(steps, int(steps_per_epoch))
   table = tf.constant(data)
   dynamic = splits.binarize == "dynamic"
   kind = splits.kind

@@ -44,9 +44,10 @@ class DatasetSplits:
     """Constructor arguments the data imposes on a model (here: flat input size)."""
     return {"input_size": self.event_size}
 
-  def train_dataset(self, batch_size: int, seed: int = 0, initial_epoch: int = 0):
+  def train_dataset(self, batch_size: int, seed: int = 0, initial_epoch: int = 0,
+                    steps_per_epoch: int = 0):
     from tfvae.data import pipeline  # pylint: disable=g-import-not-at-top
-    return pipeline.train_dataset(self, batch_size, seed, initial_epoch)
+    return pipeline.train_dataset(self, batch_size, seed, initial_epoch, steps_per_epoch)
 
   def steps_per_epoch(self, batch_size: int) -> int:
     return len(self.train) // batch_size

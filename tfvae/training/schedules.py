@@ -52,7 +52,7 @@ class VariableSchedule(keras.callbacks.Callback):
     schedule_value(kind, 0.0, start, end, duration, rate)  # validate early
     self.variable = variable
     self.unit = unit
-    self.params = dict(kind=kind, start=start, end=end, duration=duration, rate=rate)
+    self.schedule = dict(kind=kind, start=start, end=end, duration=duration, rate=rate)
     self._step = 0
 
   def _assign(self, t):
@@ -60,7 +60,7 @@ class VariableSchedule(keras.callbacks.Callback):
     if target is None or not hasattr(target, "assign"):
       raise AttributeError(f"model {type(self.model).__name__} has no variable "
                            f"{self.variable!r} to schedule")
-    target.assign(schedule_value(t=float(t), **self.params))
+    target.assign(schedule_value(t=float(t), **self.schedule))
 
   def on_train_begin(self, logs=None):
     self._step = int(self.model.optimizer.iterations.numpy())

@@ -101,8 +101,11 @@ def restore_for_inference(workdir: str, checkpoint: Optional[str] = None):
   return config, splits, model, epoch
 
 
-def train(config, workdir: str, log=print) -> TrainResult:
-  """Trains ``config`` in ``workdir``, resuming from its last checkpoint if any."""
+def train(config, workdir: str, log=print, extra_callbacks=()) -> TrainResult:
+  """Trains ``config`` in ``workdir``, resuming from its last checkpoint if any.
+
+  ``extra_callbacks`` run first at every hook (before checkpointing).
+  """
   workdir = os.path.abspath(workdir)
   os.makedirs(workdir, exist_ok=True)
   tc = config.train
@@ -116,15 +119,18 @@ def train(config, workdir: str, log=print) -> TrainResult:
   epochs = int(tc.epochs)
   batch_size = int(tc.batch_size)
   steps = splits.steps_per_epoch(batch_size)
-  if tc.get("steps_per_epoch"):
-    steps = min(steps, int(tc.steps_per_epoch))
+  data_kwargs = {}
+  if tc.get("steps_per_epoch") and int(tc.steps_per_epoch) < steps:
+    # Shortened epochs: the stream must end each data epoch early to stay aligned.
+    steps = int(tc.steps_per_epoch)
+    data_kwargs["steps_per_epoch"] = steps
   tensorboard_dir = os.path.join(workdir, "tensorboard")
   samples_dir = os.path.join(workdir, "samples")
 
   throughput = cb.Throughput(steps * batch_size)
   checkpoint_cb = CheckpointCallback(checkpointer, tc.get("checkpoint_every", 1), log=log)
   image_shape = getattr(splits, "image_shape", None)
-  callbacks = list(schedules_from_config(tc.get("schedules")))
+  callbacks = list(extra_callbacks) + list(schedules_from_config(tc.get("schedules")))
   callbacks += [throughput, checkpoint_cb]
   if hasattr(model, "posterior") and hasattr(model, "encode"):
     callbacks.append(cb.PosteriorStatistics(splits.eval_array("valid")[:1000]))
@@ -142,7 +148,7 @@ def train(config, workdir: str, log=print) -> TrainResult:
   history = {}
   if initial_epoch < epochs:
     fit = model.fit(
-        splits.train_dataset(batch_size, int(tc.seed), initial_epoch),
+        splits.train_dataset(batch_size, int(tc.seed), initial_epoch, **data_kwargs),
         epochs=epochs, initial_epoch=initial_epoch, steps_per_epoch=steps,
         validation_data=splits.eval_dataset("valid", int(tc.get("eval_batch_size", 1000))),
         validation_freq=int(tc.get("validation_every", 1)),

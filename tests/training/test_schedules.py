@@ -1,0 +1,38 @@
+"""Schedule values and the callback that assigns model variables."""
+import math
+
+import pytest
+
+from tfvae.training.schedules import VariableSchedule, schedule_value
+
+
+def test_schedule_values():
+  assert schedule_value("linear", 5, 0.0, 1.0, 10) == pytest.approx(0.5)
+  assert schedule_value("linear", 50, 0.0, 1.0, 10) == 1.0
+  assert schedule_value("exponential", 5, 1.0, 0.25, 10) == pytest.approx(0.5)
+  assert schedule_value("exponential", 99, 1.0, 0.25, 10) == pytest.approx(0.25)
+  assert schedule_value("exp_rate", 2, 1.0, 0.5, rate=0.1) == pytest.approx(math.exp(-0.2))
+  assert schedule_value("exp_rate", 100, 1.0, 0.5, rate=0.1) == 0.5
+  assert schedule_value("constant", 7, 0.3) == 0.3
+
+
+def test_bad_schedules_are_rejected():
+  with pytest.raises(ValueError, match="unknown schedule kind"):
+    schedule_value("cosine", 0, 1.0)
+  with pytest.raises(ValueError, match="positive 'duration'"):
+    VariableSchedule("kl_weight", "linear", 0.0, 1.0, duration=0)
+  with pytest.raises(ValueError, match="unit must be"):
+    VariableSchedule("kl_weight", "linear", 0.0, 1.0, duration=3, unit="batch")
+
+
+def test_warmup_assigns_model_variable(tmp_path):
+  from tests.conftest import tiny_vae_config
+  from tfvae.training.trainer import train
+  config = tiny_vae_config(epochs=2)
+  config.train.schedules = {"kl_weight": {"kind": "linear", "start": 0.0, "end": 1.0,
+                                          "duration": 4, "unit": "epoch"}}
+  result = train(config, str(tmp_path), log=lambda *_: None)
+  assert float(result.model.kl_weight.numpy()) == pytest.approx(0.25)  # epoch index 1
+  # loss = -(rec - beta kl) differs from -elbo once beta < 1
+  hist = result.history
+  assert hist["loss"][-1] < -hist["elbo"][-1]

@@ -1,0 +1,1 @@
+"""Benchmarks: training throughput variants and quality suites."""

@@ -1,0 +1,112 @@
+"""Training throughput of one config under speed levers, against a plain baseline.
+
+Every variant trains the same model (same config, fresh weights) on the same data in the
+same process; the report is examples/s (median of timed windows after compilation) and
+the ratio to the baseline, a plain ``tf.function`` around ``train_step`` driven by a
+Python loop over the tf.data iterator (no XLA, no ``steps_per_execution``, float32).
+"""
+import dataclasses
+import time
+from typing import Dict, List
+
+import keras
+import numpy as np
+import tensorflow as tf
+
+VARIANTS: Dict[str, Dict[str, object]] = {
+    "baseline_tf_function": dict(loop="manual", jit_compile=False, steps_per_execution=1,
+                                 precision="float32"),
+    "fit": dict(loop="fit", jit_compile=False, steps_per_execution=1, precision="float32"),
+    "fit_xla": dict(loop="fit", jit_compile=True, steps_per_execution=1, precision="float32"),
+    "fit_xla_spe10": dict(loop="fit", jit_compile=True, steps_per_execution=10,
+                          precision="float32"),
+    "fit_xla_spe50": dict(loop="fit", jit_compile=True, steps_per_execution=50,
+                          precision="float32"),
+    "fit_xla_spe50_bf16": dict(loop="fit", jit_compile=True, steps_per_execution=50,
+                               precision="mixed_bfloat16"),
+}
+
+
+@dataclasses.dataclass
+class Measurement:
+  variant: str
+  examples_per_sec: float
+  compile_seconds: float
+  window_seconds: List[float]
+  batch_size: int
+  steps_per_window: int
+
+
+def _configure(config, settings):
+  config = config.copy_and_resolve_references()
+  with config.unlocked():
+    config.train.jit_compile = bool(settings["jit_compile"])
+    config.train.steps_per_execution = int(settings["steps_per_execution"])
+    config.train.precision = str(settings["precision"])
+  return config
+
+
+def measure(config, variant: str, steps_per_window: int = 200, windows: int = 5,
+            seed: int = 0) -> Measurement:
+  """Trains ``windows`` + 1 windows of ``steps_per_window`` steps; the first is warm-up."""
+  from tfvae.training.trainer import build  # pylint: disable=g-import-not-at-top
+  settings = VARIANTS[variant]
+  config = _configure(config, settings)
+  keras.backend.clear_session()
+  splits, model = build(config)
+  batch = int(config.train.batch_size)
+  data = splits.train_dataset(batch, seed)
+  times = []
+  if settings["loop"] == "manual":
+    step = tf.function(model.train_step)
+    iterator = iter(data)
+    for _ in range(windows + 1):
+      start = time.perf_counter()
+      for _ in range(steps_per_window):
+        logs = step(next(iterator))
+      float(logs["loss"])  # wait for the last step
+      times.append(time.perf_counter() - start)
+  else:
+    class _Timer(keras.callbacks.Callback):
+      def on_epoch_begin(self, epoch, logs=None):
+        self.start = time.perf_counter()
+
+      def on_epoch_end(self, epoch, logs=None):
+        times.append(time.perf_counter() - self.start)
+
+    model.fit(data, steps_per_epoch=steps_per_window, epochs=windows + 1, verbose=0,
+              callbacks=[_Timer()], shuffle=False)
+  keras.mixed_precision.set_global_policy("float32")
+  timed = times[1:]
+  return Measurement(variant=variant,
+                     examples_per_sec=float(batch * steps_per_window / np.median(timed)),
+                     compile_seconds=float(times[0] - np.median(timed)),
+                     window_seconds=[float(t) for t in times],
+                     batch_size=batch, steps_per_window=steps_per_window)
+
+
+def matmul_peak_gflops(n: int = 2048, repeats: int = 10, dtype=tf.float32) -> float:
+  """Measured dense matmul throughput (GFLOP/s) of this machine for ``dtype``."""
+  a = tf.random.normal([n, n], dtype=tf.float32)
+  a = tf.cast(a, dtype)
+
+  @tf.function
+  def run(x):
+    for _ in range(repeats):
+      x = tf.matmul(x, a)
+    return x
+
+  float(tf.reduce_sum(tf.cast(run(a), tf.float32)))
+  best = float("inf")
+  for _ in range(3):
+    start = time.perf_counter()
+    float(tf.reduce_sum(tf.cast(run(a), tf.float32)))
+    best = min(best, time.perf_counter() - start)
+  return 2.0 * n**3 * repeats / best / 1e9
+
+
+def mlp_vae_train_flops(input_size: int, hidden: int, latent: int) -> float:
+  """FLOPs of one MLP-VAE training example (forward x3 for backward; matmuls only)."""
+  forward = 2 * (input_size * hidden + hidden * 2 * latent + latent * hidden
+                 + hidden * input_size)
+  return 3.0 * forward
