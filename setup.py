@@ -29,11 +29,12 @@ setup(
         "numpy>=1.26,<3",
         "absl-py>=2.1,<3",
         "ml-collections>=0.1.1,<2",
+        "scipy>=1.11,<2",  # Caltech-101 Silhouettes .mat reader, Hungarian matching
         # tf.summary (the TensorBoard callback) needs the tensorboard package.
         "tensorboard>=2.20,<3",
     ],
     extras_require={
-        "test": ["pytest>=8,<10", "scipy>=1.11,<2", "tensorflow-serving-api>=2.20,<2.22"],
+        "test": ["pytest>=8,<10", "tensorflow-serving-api>=2.20,<2.22"],
     },
     entry_points={
         "console_scripts": [

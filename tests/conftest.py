@@ -32,7 +32,7 @@ def tiny_vae_config(**train_overrides) -> ml_collections.ConfigDict:
       jit_compile=False, steps_per_execution=1, steps_per_epoch=10,
       precision="float32", early_stopping_patience=0, checkpoint_every=1,
       sample_every=1, validation_every=1, eval_batch_size=2000, verbose=0,
-      schedules={})
+      schedules={}, lr_schedule={})
   config.eval = dict(iwae_samples=10, chunk_size=5, batch_size=100, seed=0)
   config.export = dict(enabled=True, name="tiny_vae", base_dir="saved_models")
   config.train.update(train_overrides)

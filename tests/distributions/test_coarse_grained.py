@@ -123,3 +123,33 @@ def test_density_integrates_to_one_and_pmf_mean():
   mean = grid.reduce(grid.pmf(logits)).numpy()
   np.testing.assert_allclose(mean, [np.sum(grid.pmf(logits).numpy() * grid.zeta.numpy())],
                              rtol=1e-6)
+
+
+def test_concrete_draws_are_exactly_tfps_and_gumbel_max_under_xla():
+  logits = tf.random.stateless_normal([4, 3, 11], seed=[1, 1]) * 2.0
+  seed = tf.constant([5, 9])
+  ours = cg.sample_log_concrete(logits, 0.5, [7], seed)
+  theirs = cg.exp_concrete(logits, 0.5).sample(7, seed=seed)
+  np.testing.assert_array_equal(ours.numpy(), theirs.numpy())
+  y = cg.sample_concrete(logits, 0.5, [7], seed)
+  np.testing.assert_array_equal(y.numpy(), cg.concrete(logits, 0.5).sample(7, seed=seed))
+  # Under XLA the Philox stream differs, but the Gumbel-max property must hold:
+  # argmax y ~ Categorical(softmax(logits)) at any temperature.
+  n = 20000
+  jitted = tf.function(lambda s: cg.sample_log_concrete(logits[0, 0], 0.5, [n], s),
+                       jit_compile=True)(seed)
+  freq = np.bincount(np.argmax(jitted.numpy(), -1), minlength=11) / n
+  p = tf.nn.softmax(logits[0, 0]).numpy()
+  assert np.all(np.abs(freq - p) < 4.5 * np.sqrt(p * (1 - p) / n) + 1e-3), (freq, p)
+
+
+def test_one_hot_draws_have_softmax_frequencies_and_log_prob():
+  logits = tf.constant([1.0, -0.5, 0.2, 2.0, -3.0])
+  n = 20000
+  draws = cg.sample_one_hot(logits, [n], tf.constant([2, 3])).numpy()
+  assert draws.shape == (n, 5) and np.all(draws.sum(-1) == 1)
+  p = tf.nn.softmax(logits).numpy()
+  freq = draws.mean(0)
+  assert np.all(np.abs(freq - p) < 4.5 * np.sqrt(p * (1 - p) / n) + 1e-3), (freq, p)
+  np.testing.assert_allclose(cg.one_hot_log_prob(tf.eye(5), logits).numpy(), np.log(p),
+                             rtol=1e-5)

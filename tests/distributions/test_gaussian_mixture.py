@@ -142,3 +142,24 @@ def test_gumbel_temperature_schedule():
   tau = gm.gumbel_temperature(steps, rate).numpy()
   np.testing.assert_allclose(tau, np.maximum(0.5, np.exp(-rate * steps)), rtol=1e-6)
   assert tau[0] == 1.0 and tau[-1] == 0.5
+
+
+def test_noise_based_relaxed_sample_matches_tfp_relaxed_one_hot():
+  """Eq. 4-5 from pre-drawn Gumbel noise (the in-loop path) has the distribution of
+  tfd.RelaxedOneHotCategorical: same E[v_k] and P(v_k > 0.5) within MC error."""
+  logits = np.array([[0.3, -1.0, 0.8], [2.0, 0.0, -0.5]], np.float32)
+  tau, n = 0.7, 20000
+  g = gm.gumbel_noise([n, 2, 3], seed=tf.constant([11, 12]))
+  ours = gm.relaxed_one_hot(logits, g, tau).numpy()
+  theirs = tfd.RelaxedOneHotCategorical(tau, logits=logits).sample(
+      n, seed=tf.constant([13, 14])).numpy()
+  for stat in (lambda v: v, lambda v: (v > 0.5).astype(np.float64)):
+    a, b = stat(ours), stat(theirs)
+    se = np.sqrt(a.var(0) / n + b.var(0) / n)
+    np.testing.assert_array_less(np.abs(a.mean(0) - b.mean(0)), 4.0 * se + 1e-6)
+  np.testing.assert_allclose(ours.sum(-1), 1.0, rtol=1e-5)
+  # The full eq. 5-8 sample from the same noise equals combine_components of v.
+  loc = np.zeros((2, 3, 2), np.float32) + np.arange(3, dtype=np.float32)[:, None]
+  eps = np.zeros((n, 2, 3, 2), np.float32)
+  z, v = gm.mixture_sample_from_noise(logits, loc, np.ones_like(loc), g, eps, tau)
+  np.testing.assert_allclose(z.numpy()[..., 0], (v.numpy() * np.arange(3)).sum(-1), atol=1e-5)

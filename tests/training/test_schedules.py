@@ -36,3 +36,15 @@ def test_warmup_assigns_model_variable(tmp_path):
   # loss = -(rec - beta kl) differs from -elbo once beta < 1
   hist = result.history
   assert hist["loss"][-1] < -hist["elbo"][-1]
+
+
+def test_delayed_learning_rate_decay(tmp_path):
+  from tests.conftest import tiny_vae_config
+  from tfvae.training.trainer import train
+  config = tiny_vae_config(epochs=3)
+  config.train.lr_schedule = {"kind": "exponential", "start": 1e-3, "end": 1e-4,
+                              "duration": 4, "begin": 1}
+  result = train(config, str(tmp_path), log=lambda *_: None)
+  # last epoch index 2 -> t = 1 of 4: 1e-3 * 0.1 ** 0.25
+  assert float(result.model.optimizer.learning_rate.numpy()) == pytest.approx(
+      1e-3 * 0.1**0.25, rel=1e-5)

@@ -100,6 +100,14 @@ class MADE(keras.layers.Layer):
     else:
       self.context_layers = []
 
+  def build(self, input_shape=None):
+    sizes = (self.event_size,) + self.hidden_sizes
+    for layer, n_in in zip(self.masked, sizes):
+      layer.build((None, n_in))
+    for layer in self.context_layers:
+      layer.build((None, self.context_size))
+    self.built = True
+
   def call(self, z, context=None):
     z = tf.cast(z, tf.float32)
     if self.context_size:

@@ -8,8 +8,9 @@ parameter ``u`` is unconstrained and mapped to
 
     û = u + (m(wᵀu) - wᵀu) w / ||w||²,   m(a) = -1 + softplus(a),
 
-so that wᵀû = m(wᵀu) > -1 for every u, w. Then 1 + h' wᵀû > 0 (0 < h' ≤ 1) and
-the log-det is finite.
+so that wᵀû = m(wᵀu) > -1 for every u, w (≥ -1 in float32, where -1 + softplus
+rounds to -1 for wᵀu below about -17; the map is still invertible there, and the
+log-det is computed as log(tanh² + h' softplus(wᵀu)), which stays exact).
 
 Parameters may carry batch dimensions (amortised flows: one (u, w, b) per data
 point, shapes ``[B, D]``, ``[B, D]``, ``[B]``) or not (global flows: ``[D]``,
@@ -88,8 +89,14 @@ class PlanarFlow(tfb.Bijector):
 
   def _forward_log_det_jacobian(self, z):
     # det(I + û ψᵀ) = 1 + ψᵀû with ψ = h'(wᵀz + b) w (matrix determinant lemma).
-    h_prime = 1.0 - tf.square(tf.tanh(self._pre_activation(z)))[..., 0]
-    wu = tf.reduce_sum(self._w * self.u_hat(), axis=-1)
+    tanh_sq = tf.square(tf.tanh(self._pre_activation(z)))[..., 0]
+    h_prime = 1.0 - tanh_sq
+    if self._constrain:
+      # wᵀû = -1 + softplus(wᵀu), so 1 + h' wᵀû = tanh² + h' softplus(wᵀu): a sum of
+      # non-negative terms, exact even where float32 rounds wᵀû to -1.
+      wu = tf.reduce_sum(self._w * self._u, axis=-1)
+      return tf.math.log(tanh_sq + h_prime * tf.nn.softplus(wu))
+    wu = tf.reduce_sum(self._w * self._u, axis=-1)
     return tf.math.log(tf.abs(1.0 + h_prime * wu))
 
   def _inverse(self, y):
@@ -114,6 +121,97 @@ class PlanarFlow(tfb.Bijector):
 
   def _inverse_log_det_jacobian(self, y):
     return -self._forward_log_det_jacobian(self._inverse(y))
+
+
+class PlanarFlowStack(tfb.Bijector):
+  """K planar steps f_K ∘ ... ∘ f_1 (eq. 28) as one bijector looping over the steps.
+
+  ``u``, ``w``: ``[..., K, D]``; ``b``: ``[..., K]`` (step k = index k, f_1 first).
+  Equal to ``planar_chain`` (a ``tfb.Chain`` of ``PlanarFlow``), but the steps run in
+  a ``tf.while_loop``, so the graph and XLA's compile time do not grow with K
+  (measured here, a chain's train step took 65 s to compile at K = 10 and 344 s at
+  K = 30). The forward pass and the summed log-det (eq. 29) come from one loop,
+  cached per input tensor, so ``experimental_sample_and_log_prob`` runs it once.
+  """
+
+  def __init__(self, u, w, b, validate_args: bool = False, name: str = "planar_flows"):
+    parameters = dict(locals())
+    with tf.name_scope(name) as name:
+      self._u = tf.convert_to_tensor(u, dtype=tf.float32, name="u")
+      self._w = tf.convert_to_tensor(w, dtype=tf.float32, name="w")
+      self._b = tf.convert_to_tensor(b, dtype=tf.float32, name="b")
+      if self._u.shape[-2] is None:
+        raise ValueError("the number of flows (axis -2 of u) must be static")
+      self._num_flows = int(self._u.shape[-2])
+      self._results = {}
+      super().__init__(forward_min_event_ndims=1, dtype=tf.float32,
+                       validate_args=validate_args, parameters=parameters,
+                       name=name)
+
+  @classmethod
+  def _parameter_properties(cls, dtype):
+    return dict(
+        u=parameter_properties.ParameterProperties(event_ndims=2),
+        w=parameter_properties.ParameterProperties(event_ndims=2),
+        b=parameter_properties.ParameterProperties(event_ndims=1))
+
+  @property
+  def num_flows(self):
+    return self._num_flows
+
+  def step(self, k: int) -> PlanarFlow:
+    """The k-th step (0-based) as a ``PlanarFlow``."""
+    return PlanarFlow(self._u[..., k, :], self._w[..., k, :], self._b[..., k],
+                      name=f"planar_{k}")
+
+  def _forward_and_log_det(self, z):
+    key = z.ref() if hasattr(z, "ref") else id(z)
+    if key in self._results:
+      return self._results[key]
+    if self._num_flows == 0:
+      result = (z, tf.zeros_like(z[..., 0]))
+    else:
+      u_hat = constrain_u(self._u, self._w)                      # [..., K, D]
+      softplus_wu = tf.nn.softplus(tf.reduce_sum(self._w * self._u, axis=-1))  # [..., K]
+      shape = tf.broadcast_dynamic_shape(tf.shape(z), tf.shape(u_hat[..., 0, :]))
+      z = tf.broadcast_to(z, shape)
+
+      # Step-major TensorArrays: reading step k (and its gradient) touches only that
+      # step's parameters, where tf.gather on [..., K, D] would build a dense
+      # [..., K, D] gradient per step (O(K^2) work; measured 1.6x slower at K = 80).
+      steps = [tf.experimental.numpy.moveaxis(t, axis, 0) for t, axis in
+               ((u_hat, -2), (self._w, -2), (self._b, -1), (softplus_wu, -1))]
+      arrays = [tf.TensorArray(tf.float32, size=self._num_flows).unstack(t) for t in steps]
+
+      def body(k, z, log_det):
+        u_k, w_k, b_k, softplus_k = (array.read(k) for array in arrays)
+        tanh = tf.tanh(tf.reduce_sum(w_k * z, axis=-1) + b_k)
+        tanh_sq = tf.square(tanh)
+        # log(1 + h' wᵀû) = log(tanh² + h' softplus(wᵀu)), as in PlanarFlow.
+        log_det += tf.math.log(tanh_sq + (1.0 - tanh_sq) * softplus_k)
+        return k + 1, z + u_k * tanh[..., None], log_det
+
+      _, y, log_det = tf.while_loop(
+          lambda k, z, log_det: k < self._num_flows, body,
+          (tf.constant(0), z, tf.zeros(shape[:-1])),
+          maximum_iterations=self._num_flows)
+      result = (y, log_det)
+    self._results[key] = result
+    return result
+
+  def _forward(self, z):
+    return self._forward_and_log_det(z)[0]
+
+  def _forward_log_det_jacobian(self, z):
+    return self._forward_and_log_det(z)[1]
+
+  def _inverse(self, y):
+    for k in reversed(range(self._num_flows)):
+      y = self.step(k).inverse(y)
+    return y
+
+  def _inverse_log_det_jacobian(self, y):
+    return -self._forward_and_log_det(self._inverse(y))[1]
 
 
 def planar_chain(us, ws, bs, name: str = "planar_flows"):

@@ -39,20 +39,34 @@ def main(argv):
   if _LIMIT.value:
     dataset = dataset.take(-(-_LIMIT.value // batch))
   start = time.time()
+  extra = {}
+  if hasattr(model, "prepare_evaluation"):
+    # e.g. the DVAE estimates its RBM's log Z (AIS) so that bounds are normalised.
+    extra = dict(model.prepare_evaluation(seed=int(ev.get("seed", 0)),
+                                          **dict(ev.get("log_z", {}) or {})))
+    print("prepared evaluation: " + ", ".join(f"{k}={v}" for k, v in extra.items()))
   elbo_logs = model.evaluate(dataset, verbose=0, return_dict=True)
   print(f"{_SPLIT.value} ELBO (1 sample): {elbo_logs['elbo']:.3f} nats")
+  for key, value in sorted(elbo_logs.items()):
+    if key.endswith("_accuracy"):
+      print(f"{_SPLIT.value} {key}: {value:.4f}")
   values = iwae_log_likelihood(model, dataset, k, _CHUNK.value or int(ev.chunk_size),
                                seed=int(ev.get("seed", 0)))
   stats = summarize(values)
+  stderr = stats["stderr"]
+  if extra.get("log_z_stderr") is not None:
+    stderr = float((stderr**2 + float(extra["log_z_stderr"])**2) ** 0.5)
   result = {
       "workdir": os.path.abspath(_WORKDIR.value), "epoch": epoch, "split": _SPLIT.value,
       "examples": stats["count"], "iwae_samples": k,
       "elbo": float(elbo_logs["elbo"]),
       "terms": {key: float(v) for key, v in elbo_logs.items()},
       "iwae_log_likelihood": stats["mean"], "nll": -stats["mean"],
-      "nll_stderr": stats["stderr"], "seconds": time.time() - start,
+      "nll_stderr": stderr, "seconds": time.time() - start,
+      "prepared": {k: (float(v) if isinstance(v, (int, float)) else str(v))
+                   for k, v in extra.items()},
   }
-  print(f"{_SPLIT.value} NLL (IWAE k={k}): {result['nll']:.3f} ± {stats['stderr']:.3f} "
+  print(f"{_SPLIT.value} NLL (IWAE k={k}): {result['nll']:.3f} ± {stderr:.3f} "
         f"nats over {stats['count']} examples ({result['seconds']:.0f}s)")
   output = _OUTPUT.value or os.path.join(_WORKDIR.value, f"eval_{_SPLIT.value}.json")
   tmp = output + ".tmp"

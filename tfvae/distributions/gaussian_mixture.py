@@ -96,15 +96,53 @@ def monte_carlo_kl(f, g, num_samples: int, seed):
   return mean, stderr
 
 
+def gumbel_noise(shape, seed):
+  """g ~ Gumbel(0, 1) of the given shape (eq. 4), from a stateless seed."""
+  return tfd.Gumbel(loc=0.0, scale=1.0).sample(shape, seed=seed)
+
+
+def relaxed_one_hot(logits, gumbel, temperature):
+  """Eq. 5: v = softmax((log pi + g) / tau), pi = softmax(logits); a sample of
+  ``tfd.RelaxedOneHotCategorical(tau, logits)`` when g is Gumbel(0, 1) noise."""
+  log_pi = tf.nn.log_softmax(tf.cast(logits, tf.float32), axis=-1)
+  return tf.nn.softmax((log_pi + gumbel) / tf.cast(temperature, tf.float32), axis=-1)
+
+
+def _harden(v, hard: bool, straight_through: bool):
+  if not (hard or straight_through):
+    return v
+  one_hot = tf.one_hot(tf.argmax(v, axis=-1), tf.shape(v)[-1], dtype=v.dtype)
+  return one_hot if hard else one_hot + v - tf.stop_gradient(v)
+
+
+def combine_components(v, loc, scale, eps):
+  """Eq. 7-8: w_i = loc_i + scale_i * eps_i and z = sum_i v_i w_i (``[..., K, D]`` -> ``[..., D]``)."""
+  w = loc + scale * eps
+  return tf.reduce_sum(v[..., tf.newaxis] * w, axis=-2)
+
+
+def mixture_sample_from_noise(logits, loc, scale, gumbel, eps, temperature,
+                              hard: bool = False, straight_through: bool = False):
+  """Eq. 5-8 from pre-drawn noise (``gumbel [..., K]``, ``eps [..., K, D]``): ``(z, v)``.
+
+  Used inside recurrent loops, where all the noise of a sequence is drawn up front.
+  ``hard``/``straight_through`` as in ``gumbel_softmax_mixture_sample``.
+  """
+  v = _harden(relaxed_one_hot(logits, gumbel, temperature), hard, straight_through)
+  z = combine_components(v, tf.cast(loc, tf.float32), tf.cast(scale, tf.float32), eps)
+  return z, v
+
+
 def gumbel_softmax_mixture_sample(logits, loc, scale, temperature, seed,
                                   sample_shape=(), hard: bool = False,
                                   straight_through: bool = False):
   """Relaxed mixture sample (eq. 4-8): ``(z [*sample_shape, ..., D], v [..., K])``.
 
-  ``v ~ RelaxedOneHotCategorical(temperature, logits)``; ``w_i = loc_i + scale_i eps_i``
-  for every component; ``z = sum_i v_i w_i``. ``hard=True`` replaces v by the one-hot of
-  its argmax (the Gumbel-max trick: an exact mixture sample, no gradient to the
-  weights); ``straight_through=True`` uses the hard v forward and the relaxed gradient.
+  ``v ~ tfd.RelaxedOneHotCategorical(temperature, logits)``; ``w_i = loc_i + scale_i
+  eps_i`` for every component; ``z = sum_i v_i w_i``. ``hard=True`` replaces v by the
+  one-hot of its argmax (the Gumbel-max trick: an exact mixture sample, no gradient to
+  the weights); ``straight_through=True`` uses the hard v forward and the relaxed
+  gradient.
   """
   sample_shape = ((int(sample_shape),) if isinstance(sample_shape, int)
                   else tuple(int(n) for n in sample_shape))
@@ -113,16 +151,11 @@ def gumbel_softmax_mixture_sample(logits, loc, scale, temperature, seed,
   loc = tf.cast(loc, tf.float32)
   scale = tf.cast(scale, tf.float32)
   relaxed = tfd.RelaxedOneHotCategorical(tf.cast(temperature, tf.float32), logits=logits)
-  v = relaxed.sample(sample_shape, seed=seed_v)  # [*S, ..., K]
-  if hard or straight_through:
-    one_hot = tf.one_hot(tf.argmax(v, axis=-1), tf.shape(v)[-1], dtype=v.dtype)
-    v = one_hot if hard else one_hot + v - tf.stop_gradient(v)
+  v = _harden(relaxed.sample(sample_shape, seed=seed_v), hard, straight_through)
   shape = tf.concat([tf.constant(sample_shape, tf.int32, [len(sample_shape)]),
                      tf.shape(loc)], axis=0)
   eps = tf.random.stateless_normal(shape, seed=seed_eps)
-  w = loc + scale * eps  # [*S, ..., K, D]  (eq. 7)
-  z = tf.reduce_sum(v[..., tf.newaxis] * w, axis=-2)  # (eq. 8)
-  return z, v
+  return combine_components(v, loc, scale, eps), v
 
 
 def gumbel_temperature(step, rate: float, minimum: float = 0.5):

@@ -86,31 +86,43 @@ def latent_kl_exact(z, q_z_loc, q_z_scale, log_pi, loc_k, scale_k):
           - mixture_log_prob(log_pi, z, loc_k, scale_k))
 
 
-def eq19_terms(q_z_loc, q_z_scale, q_w_loc, q_w_scale, p_w_loc, p_w_scale, log_pi,
-               mixture_fn, log_likelihood_fn, num_samples: int, seed):
-  """The four terms of eq. 19 for one step, each of shape ``[...]`` (batch).
+def eq19_terms_from_samples(z, w, q_z_loc, q_z_scale, q_w_loc, q_w_scale, p_w_loc,
+                            p_w_scale, log_pi, mixture_fn, log_likelihood_fn=None):
+  """The terms of eq. 19 given M samples ``z [M, ..., D] ~ q(z)``, ``w [M, ..., Dw] ~ q(w)``.
 
-  ``mixture_fn(w [M, ..., Dw]) -> (loc_k, scale_k)`` each ``[M, ..., K, D]`` is
-  phi_GM; ``log_likelihood_fn(z [M, ..., D]) -> [M, ...]`` is log p(x_t | z, h_{t-1}).
-  Returns a dict with ``reconstruction``, ``conditional_prior``, ``w_prior``,
-  ``v_prior`` (the bound is ``reconstruction - the three others``),
-  ``latent_kl_exact`` (unbiased KL part of the exact ELBO, see the module docstring),
-  and the samples ``z``, ``w`` ``[M, ..., D]`` and ``log_tau`` ``[M, ..., K]``.
+  ``mixture_fn(w) -> (loc_k, scale_k)`` each ``[M, ..., K, D]`` is phi_GM;
+  ``log_likelihood_fn(z [M, ..., D]) -> [M, ...]`` is log p(x_t | z, h_{t-1}) (optional).
+  Returns ``[...]``-shaped ``conditional_prior``, ``w_prior``, ``v_prior`` (eq. 19 is
+  ``reconstruction`` minus these three), ``latent_kl_exact`` (unbiased KL part of the
+  exact ELBO, module docstring), ``reconstruction`` when ``log_likelihood_fn`` is given,
+  and ``log_tau [M, ..., K]``, ``loc_k``, ``scale_k``.
   """
-  seed_z, seed_w = tfp.random.split_seed(seed, 2)
-  z = q_z_loc + q_z_scale * tf.random.stateless_normal(
-      tf.concat([[num_samples], tf.shape(q_z_loc)], 0), seed=seed_z)
-  w = q_w_loc + q_w_scale * tf.random.stateless_normal(
-      tf.concat([[num_samples], tf.shape(q_w_loc)], 0), seed=seed_w)
   loc_k, scale_k = mixture_fn(w)
   log_tau = v_posterior_log_probs(log_pi, z, loc_k, scale_k)
-  reconstruction = tf.reduce_mean(log_likelihood_fn(z), axis=0)
   conditional = tf.reduce_mean(
       conditional_prior_kl(log_tau, q_z_loc, q_z_scale, loc_k, scale_k), axis=0)
   v_kl = tf.reduce_mean(v_prior_kl(log_tau, log_pi), axis=0)
   w_kl = w_prior_kl(q_w_loc, q_w_scale, p_w_loc, p_w_scale)
   exact = tf.reduce_mean(
       latent_kl_exact(z, q_z_loc, q_z_scale, log_pi, loc_k, scale_k), axis=0) + w_kl
-  return {"reconstruction": reconstruction, "conditional_prior": conditional,
-          "w_prior": w_kl, "v_prior": v_kl, "latent_kl_exact": exact,
-          "z": z, "w": w, "log_tau": log_tau}
+  out = {"conditional_prior": conditional, "w_prior": w_kl, "v_prior": v_kl,
+         "latent_kl_exact": exact, "log_tau": log_tau, "loc_k": loc_k, "scale_k": scale_k}
+  if log_likelihood_fn is not None:
+    out["reconstruction"] = tf.reduce_mean(log_likelihood_fn(z), axis=0)
+  return out
+
+
+def eq19_terms(q_z_loc, q_z_scale, q_w_loc, q_w_scale, p_w_loc, p_w_scale, log_pi,
+               mixture_fn, log_likelihood_fn, num_samples: int, seed):
+  """Eq. 19 for one step with ``num_samples`` = M fresh reparameterised samples
+  z^(j) = mu_z + sigma_z eps, w^(j) = mu_w + sigma_w eps' (see
+  ``eq19_terms_from_samples``); also returns the samples ``z``, ``w`` ``[M, ..., D]``.
+  """
+  seed_z, seed_w = tfp.random.split_seed(seed, 2)
+  z = q_z_loc + q_z_scale * tf.random.stateless_normal(
+      tf.concat([[num_samples], tf.shape(q_z_loc)], 0), seed=seed_z)
+  w = q_w_loc + q_w_scale * tf.random.stateless_normal(
+      tf.concat([[num_samples], tf.shape(q_w_loc)], 0), seed=seed_w)
+  out = eq19_terms_from_samples(z, w, q_z_loc, q_z_scale, q_w_loc, q_w_scale, p_w_loc,
+                                p_w_scale, log_pi, mixture_fn, log_likelihood_fn)
+  return dict(out, z=z, w=w)

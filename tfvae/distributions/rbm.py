@@ -143,10 +143,6 @@ class BipartiteRBM(keras.layers.Layer):
     """log p(z) + log Z = -E(z)."""
     return -self.energy(z)
 
-  def coupling_term(self, z_left_side_input, z_right_side_input):
-    """l^T W r for (possibly fractional) sides: ``[...]``."""
-    return tf.reduce_sum(tf.matmul(z_left_side_input, self.w) * z_right_side_input, -1)
-
   def log_partition_factorial(self):
     """log Z when W = 0: sum softplus(b) (exact only for ``couplings=False``)."""
     return tf.reduce_sum(tf.nn.softplus(self.bias))

@@ -97,7 +97,7 @@ def linear_sum_assignment(cost: np.ndarray):
   """``(rows, cols)`` of a minimum-cost matching (scipy if available, else our own)."""
   cost = np.asarray(cost, np.float64)
   try:
-    from scipy.optimize import linear_sum_assignment as scipy_lsa  # pylint: disable=g-import-not-at-top
+    from scipy.optimize import linear_sum_assignment as scipy_lsa  # pylint: disable=C0415
     return scipy_lsa(cost)
   except ImportError:
     return own_linear_sum_assignment(cost)
@@ -156,3 +156,69 @@ def cluster_accuracy(model, fit_x, fit_labels, eval_x, eval_labels,
   eval_clusters = predict_clusters(model, eval_x, batch_size)
   return cluster_accuracy_from_assignments(fit_clusters, fit_labels, eval_clusters,
                                            eval_labels, model.num_categories)
+
+
+def evaluate_splits(model, splits, fit_split: str = "valid", eval_split: str = "test",
+                    batch_size: int = 1000) -> Dict[str, float]:
+  """Cluster accuracy on ``splits`` (a ``DatasetSplits`` with labels).
+
+  The mapping is fitted on ``fit_split`` if it has labels, else on ``eval_split`` itself.
+  Dynamically binarized data use the fixed evaluation binarization (``eval_array``).
+  """
+  labels = splits.labels or {}
+  if eval_split not in labels:
+    raise ValueError(f"dataset {splits.name!r} has no labels for the {eval_split} split")
+  if fit_split not in labels:
+    fit_split = eval_split
+  eval_x = splits.eval_array(eval_split)
+  fit_x = eval_x if fit_split == eval_split else splits.eval_array(fit_split)
+  out = cluster_accuracy(model, fit_x, labels[fit_split], eval_x, labels[eval_split],
+                         batch_size)
+  out.update(fit_split=fit_split, eval_split=eval_split)
+  return out
+
+
+def evaluate_workdir(workdir: str, grid_path: Optional[str] = None,
+                     refresh_aggregated_posterior: bool = True) -> Dict[str, object]:
+  """Cluster accuracy of a trained workdir; optionally the per-category grid PNG.
+
+  For CP-VAE, q(c) (eq. 14) is recomputed on the training split first, so the grid's
+  category order reflects it even if training ended without the callback.
+  """
+  from tfvae.evaluation.category_grid import write_category_grid  # pylint: disable=C0415
+  from tfvae.training.trainer import restore_for_inference  # pylint: disable=C0415
+  config, splits, model, epoch = restore_for_inference(workdir)
+  result = {"workdir": workdir, "epoch": epoch, "model": config.model.name}
+  if refresh_aggregated_posterior and hasattr(model, "update_aggregated_posterior"):
+    q_c = model.update_aggregated_posterior(splits.eval_dataset("train", 1000))
+    result["aggregated_posterior"] = [float(v) for v in q_c]
+  result.update(evaluate_splits(model, splits))
+  if grid_path and len(splits.image_shape) >= 2:
+    image_shape = tuple(splits.image_shape)[:2]
+    result["category_grid"] = write_category_grid(model, grid_path, image_shape=image_shape)
+  return result
+
+
+def main(argv=None):
+  """``python -m tfvae.evaluation.cluster_accuracy --workdir=DIR [--grid=PNG]``: prints JSON."""
+  import argparse  # pylint: disable=C0415
+  import json  # pylint: disable=C0415
+  import os  # pylint: disable=C0415
+  parser = argparse.ArgumentParser(description=main.__doc__)
+  parser.add_argument("--workdir", required=True)
+  parser.add_argument("--grid", default=None,
+                      help="PNG path of the per-category grid (default WORKDIR/categories.png)")
+  args = parser.parse_args(argv)
+  os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+  grid = args.grid or os.path.join(args.workdir, "categories.png")
+  result = evaluate_workdir(args.workdir, grid)
+  path = os.path.join(args.workdir, "eval_clusters.json")
+  with open(path + ".tmp", "w") as f:
+    json.dump(result, f, indent=2)
+  os.replace(path + ".tmp", path)
+  print(json.dumps({k: v for k, v in result.items() if k != "aggregated_posterior"}, indent=2))
+  print(f"wrote {path}")
+
+
+if __name__ == "__main__":
+  main()

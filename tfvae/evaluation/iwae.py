@@ -14,20 +14,30 @@ import tensorflow as tf
 
 
 def iwae_log_likelihood(model, dataset, num_samples: int, chunk_size: int = 500,
-                        seed: int = 0, log_every: float = 30.0, log=print):
+                        seed: int = 0, log_every: float = 30.0, log=print,
+                        jit_compile: bool = True):
   """Per-example ``L_k`` over ``dataset`` (batches of x); returns a float64 numpy array.
 
-  ``model.log_importance_weights(x, S, seed) -> [S, B]`` supplies the weights.
+  ``model.log_importance_weights(x, S, seed) -> [S, B]`` supplies the weights; each
+  chunk is one XLA-compiled call (``jit_compile``) fusing decoder and log-densities.
   """
   if num_samples < 1:
     raise ValueError(f"num_samples must be >= 1, got {num_samples}")
   chunk_size = int(min(chunk_size, num_samples))
   num_chunks = int(math.ceil(num_samples / chunk_size))
 
-  @tf.function(reduce_retracing=True)
-  def chunk_lse(x, s, seed_pair):
+  def _chunk_lse(x, seed_pair, s):
     log_w = model.log_importance_weights(x, s, seed_pair)
     return tf.reduce_logsumexp(tf.cast(log_w, tf.float64), axis=0)
+
+  compiled = {}
+
+  def chunk_lse(x, s, seed_pair):
+    # one compiled function per chunk size (at most two: full and remainder)
+    if s not in compiled:
+      compiled[s] = tf.function(lambda x_, p_: _chunk_lse(x_, p_, s),
+                                jit_compile=jit_compile, reduce_retracing=True)
+    return compiled[s](x, seed_pair)
 
   results = []
   start = last = time.time()

@@ -21,7 +21,7 @@ import numpy as np
 import tensorflow as tf
 
 from tfvae.data.toy_two_gaussians import mixture_density
-from tfvae.evaluation.category_grid import write_png
+from tfvae.evaluation.images import write_png
 
 RANGE = (0.0, 1.0)
 NUM_BINS = 50
@@ -72,19 +72,24 @@ def histogram_metrics(x) -> Dict[str, float]:
 
 
 def histogram_image(x, height: int = 120, bin_px: int = 6) -> np.ndarray:
-  """RGB ``uint8`` image: histogram of ``x`` as grey bars, the true density as black."""
-  hist, edges = histogram_density(x)
-  centres = 0.5 * (edges[1:] + edges[:-1])
-  truth = mixture_density(centres)
+  """RGB ``uint8`` image over [0, 1]: histogram of ``x`` as grey bars, true density in black."""
+  hist, _ = histogram_density(x)
+  width = len(hist) * bin_px
+  columns = (np.arange(width) + 0.5) / width * (RANGE[1] - RANGE[0]) + RANGE[0]
+  truth = mixture_density(columns)
   top = max(hist.max(), truth.max()) * 1.05
-  image = np.full([height, len(hist) * bin_px, 3], 255, np.uint8)
-  for i, (h, t) in enumerate(zip(hist, truth)):
-    left = i * bin_px
+  to_row = lambda d: height - 1 - int(round(d / top * (height - 1)))
+  image = np.full([height, width, 3], 255, np.uint8)
+  for i, h in enumerate(hist):
     bar = int(round(h / top * (height - 1)))
     if bar:
-      image[height - bar:, left:left + bin_px - 1] = (150, 150, 150)
-    row = height - 1 - int(round(t / top * (height - 1)))
-    image[max(row - 1, 0):row + 1, left:left + bin_px] = (0, 0, 0)
+      image[height - bar:, i * bin_px:(i + 1) * bin_px - 1] = (150, 150, 150)
+  previous = to_row(truth[0])
+  for j, d in enumerate(truth):       # a connected 2-pixel curve
+    row = to_row(d)
+    low, high = min(row, previous), max(row, previous)
+    image[max(low - 1, 0):high + 1, j] = (0, 0, 0)
+    previous = row
   return image
 
 

@@ -7,14 +7,18 @@ relaxed one-hot values. term_1 is the category KL to the uniform prior,
     sum_j sum_c q_jc log(C q_jc),   q_j = softmax(pi_j)
 
 (eq. 4 with alpha = 0), a lower bound of the KL between the Concrete vectors (theorem 1).
-``log_importance_weights`` uses the exact Concrete densities (prior Con(0, T)).
+``log_importance_weights`` bounds log p(x) of the discrete model (one-hot y, uniform
+categorical prior; ``iwae_latent="discrete"``, default) or of the relaxed model with the
+Concrete densities (prior Con(0, T); ``"concrete"``, valid but loose).
 ``temperature`` is a non-trainable variable annealed by a schedule callback.
 """
 import keras
 import tensorflow as tf
 
-from tfvae.distributions.coarse_grained import category_kl, concrete, exp_concrete
-from tfvae.models.multisample_vae import MultiSampleVAE
+from tfvae.distributions.coarse_grained import (
+    category_kl, exp_concrete, one_hot_log_prob, sample_concrete, sample_log_concrete,
+    sample_one_hot)
+from tfvae.models.multisample_vae import IWAE_LATENTS, MultiSampleVAE
 from tfvae.registry import MODELS
 
 
@@ -27,8 +31,11 @@ class CatVAE(MultiSampleVAE):
                      "posterior_entropy")
 
   def __init__(self, input_size: int, latent_dim: int = 20, num_categories: int = 10,
-               temperature: float = 1.0, **kwargs):
+               temperature: float = 1.0, iwae_latent: str = "discrete", **kwargs):
     super().__init__(input_size=input_size, latent_dim=latent_dim, **kwargs)
+    if iwae_latent not in IWAE_LATENTS:
+      raise ValueError(f"iwae_latent must be one of {IWAE_LATENTS}, got {iwae_latent!r}")
+    self.iwae_latent = iwae_latent
     if num_categories < 2:
       raise ValueError(f"num_categories must be >= 2, got {num_categories}")
     self.num_categories = int(num_categories)
@@ -41,7 +48,7 @@ class CatVAE(MultiSampleVAE):
   def get_config(self):
     config = super().get_config()
     config.update(num_categories=self.num_categories,
-                  temperature=float(self.temperature.numpy()))
+                  temperature=float(self.temperature.numpy()), iwae_latent=self.iwae_latent)
     return config
 
   # ------------------------------------------------------------------ latent
@@ -60,20 +67,25 @@ class CatVAE(MultiSampleVAE):
         [tf.shape(logits)[:-1], [self.latent_dim, self.num_categories]], 0))
 
   def posterior_sample(self, q, num_samples, seed):
-    return self._flat(concrete(q, self.temperature).sample(num_samples, seed=seed))
+    return self._flat(sample_concrete(q, self.temperature, [num_samples], seed))
 
   def kl_divergence(self, q):
     return tf.reduce_sum(category_kl(q, tf.zeros_like(q)), axis=-1)
 
   def importance_sample(self, q, num_samples, seed):
+    if self.iwae_latent == "discrete":
+      one_hot = sample_one_hot(q, [num_samples], seed)  # [S, B, d, C]
+      log_ratio = tf.reduce_sum(one_hot_log_prob(one_hot, tf.zeros_like(q))
+                                - one_hot_log_prob(one_hot, q), axis=-1)
+      return self._flat(one_hot), log_ratio
     posterior = exp_concrete(q, self.temperature)
-    log_y = posterior.sample(num_samples, seed=seed)  # [S, B, d, C]
+    log_y = sample_log_concrete(q, self.temperature, [num_samples], seed)  # [S, B, d, C]
     prior = exp_concrete(self.prior_logits, self.temperature)
     log_ratio = tf.reduce_sum(prior.log_prob(log_y) - posterior.log_prob(log_y), axis=-1)
     return self._flat(tf.exp(log_y)), log_ratio
 
   def prior_sample(self, num_samples, seed):
-    y = concrete(self.prior_logits, self.temperature).sample(num_samples, seed=seed)
+    y = sample_concrete(self.prior_logits, self.temperature, [num_samples], seed)
     return self._flat(y)
 
   def posterior_decoder_input(self, q):

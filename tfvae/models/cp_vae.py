@@ -86,15 +86,28 @@ class CPVAE(GatedLatentModel):
         shape=(self.num_categories,), dtype="float32", trainable=False,
         name="aggregated_posterior",
         initializer=keras.initializers.Constant(1.0 / self.num_categories))
+    # Running sums of q(c|x) over the training batches of the current epoch (summed
+    # across replicas under tf.distribute); ``AggregatedPosteriorCallback`` turns them
+    # into q(c) when no dataset is given.
+    self.category_prob_sum = self.add_weight(
+        shape=(self.num_categories,), dtype="float32", trainable=False,
+        initializer="zeros", aggregation="sum", name="category_prob_sum")
+    self.category_prob_count = self.add_weight(
+        shape=(), dtype="float32", trainable=False, initializer="zeros",
+        aggregation="sum", name="category_prob_count")
 
   # ------------------------------------------------------------------ pieces
-  def encode(self, x):
+  def encode_all(self, x):
     """``(logits of q(c|x) [B, K], q(z|x, c) as a TFP distribution)`` (figure 2)."""
     h = self.encoder(x)
     logits = tf.cast(self.category_head(h), tf.float32)
     probs = tf.nn.softmax(logits, axis=-1)
     q_z = self.posterior(tf.concat([h, tf.cast(probs, h.dtype)], axis=-1))
     return logits, q_z
+
+  def encode(self, x):
+    """q(z|x, c) = N(mu(x, pi), diag sigma(x, pi)^2) (the family's ``encode`` protocol)."""
+    return self.encode_all(x)[1]
 
   def decode(self, z, c_one_hot):
     """p(x | z, c) from the decoder d(z, c) on the concatenation [z, c]."""
@@ -107,7 +120,7 @@ class CPVAE(GatedLatentModel):
 
   def category_probs(self, x):
     """pi(x): q(c|x), ``[batch, K]``."""
-    return tf.nn.softmax(self.encode(x)[0], axis=-1)
+    return tf.nn.softmax(self.encode_all(x)[0], axis=-1)
 
   def sample_c(self, logits, seed, training):
     """Relaxed one-hot c (Gumbel-softmax) in training, a hard one-hot draw otherwise."""
@@ -120,7 +133,7 @@ class CPVAE(GatedLatentModel):
   def per_example_terms(self, x, seed, training=False):
     """``A, B1, B2`` per example (eq. 7-9) plus the posterior pieces."""
     seed_z, seed_c = tfp.random.split_seed(seed, 2)
-    logits, q_z = self.encode(x)
+    logits, q_z = self.encode_all(x)
     z = q_z.sample(seed=seed_z)
     c = self.sample_c(logits, seed_c, training)
     reconstruction = self.decode(z, c).log_prob(x)
@@ -134,7 +147,11 @@ class CPVAE(GatedLatentModel):
     reconstruction = tf.reduce_mean(reconstruction)
     b1, b2 = tf.reduce_mean(b1), tf.reduce_mean(b2)
     kl = b1 + b2
-    batch_q_c = tf.reduce_mean(tf.nn.softmax(logits, axis=-1), axis=0)
+    probs = tf.nn.softmax(logits, axis=-1)
+    if training:
+      self.category_prob_sum.assign_add(tf.reduce_sum(probs, axis=0))
+      self.category_prob_count.assign_add(tf.cast(tf.shape(probs)[0], tf.float32))
+    batch_q_c = tf.reduce_mean(probs, axis=0)
     batch_entropy = -tf.reduce_sum(batch_q_c * tf.math.log(batch_q_c + 1e-12))
     _, prior_scale = self.prior.loc_and_scale()
     return {"loss": -(reconstruction - self.kl_weight * kl),
@@ -149,7 +166,7 @@ class CPVAE(GatedLatentModel):
   def log_importance_weights(self, x, num_samples, seed):
     """log p(x|z,c) + log p(z|c) + log p(c) - log q(z|x) - log q(c|x), c and z from q."""
     seed_z, seed_c = tfp.random.split_seed(seed, 2)
-    logits, q_z = self.encode(x)
+    logits, q_z = self.encode_all(x)
     log_pi = tf.nn.log_softmax(logits, axis=-1)                                # [B, K]
     c = tf.transpose(tf.random.stateless_categorical(log_pi, num_samples, seed=seed_c,
                                                      dtype=tf.int32))         # [S, B]
@@ -180,11 +197,11 @@ class CPVAE(GatedLatentModel):
     return self.sample_categorical(num_samples, seed)
 
   def posterior_mean(self, x):
-    return self.encode(x)[1].mean()
+    return self.encode(x).mean()
 
   def reconstruct(self, x):
     """Decoder mean at (E_q[z|x], argmax_c q(c|x))."""
-    logits, q_z = self.encode(x)
+    logits, q_z = self.encode_all(x)
     c = tf.one_hot(tf.argmax(logits, axis=-1), self.num_categories)
     return self.likelihood.mean(self.decode(q_z.mean(), c))
 
@@ -216,26 +233,54 @@ class CPVAE(GatedLatentModel):
     self.aggregated_posterior.assign(q_c)
     return q_c
 
-  def training_callbacks(self, splits, batch_size: int = 1000):
-    """Callbacks the trainer should run *before* checkpointing: q(c) on the train split."""
-    return [AggregatedPosteriorCallback(splits.eval_dataset("train", batch_size))]
+  def running_aggregated_posterior(self, reset: bool = True):
+    """q(c) from the q(c|x) summed over this epoch's training batches (eq. 14 with the
+    parameters of each step); sets ``aggregated_posterior`` and returns it, or None if
+    no training batch was seen. ``reset`` zeroes the running sums."""
+    count = float(self.category_prob_count.numpy())
+    q_c = None
+    if count > 0:
+      q_c = (self.category_prob_sum.numpy() / count).astype(np.float32)
+      self.aggregated_posterior.assign(q_c / q_c.sum())
+    if reset:
+      self.reset_running_sums()
+    return q_c
+
+  def reset_running_sums(self):
+    self.category_prob_sum.assign(tf.zeros_like(self.category_prob_sum))
+    self.category_prob_count.assign(0.0)
+
+  def training_callbacks(self, splits=None, batch_size: int = 1000):
+    """Callbacks the trainer runs *before* checkpointing: q(c) after every epoch, exactly
+    over the training split (eq. 14) if ``splits`` is given, else from the running sums."""
+    data = splits.eval_dataset("train", batch_size) if splits is not None else None
+    return [AggregatedPosteriorCallback(data)]
 
 
 class AggregatedPosteriorCallback(keras.callbacks.Callback):
-  """Recomputes the CP-VAE's aggregated posterior q(c) (eq. 14) on ``data``.
+  """Keeps the CP-VAE's aggregated posterior q(c) (eq. 14) up to date.
 
-  At the end of training, and also after every epoch if ``every_epoch`` (so a checkpoint
-  written later in the same epoch-end, and the per-epoch sample grid, already use it).
+  With ``data``: recomputed exactly over ``data`` at the end of training, and after every
+  epoch if ``every_epoch``. Without: after every epoch, the average of q(c|x) over that
+  epoch's training batches (accumulated in the train step, so no extra pass over the
+  data; exact in the limit of a converged encoder). Place it before the checkpoint
+  callback so the saved model carries q(c).
   """
 
-  def __init__(self, data, every_epoch: bool = True):
+  def __init__(self, data=None, every_epoch: bool = True):
     super().__init__()
     self.data = data
     self.every_epoch = every_epoch
 
+  def on_epoch_begin(self, epoch, logs=None):
+    self.model.reset_running_sums()
+
   def on_epoch_end(self, epoch, logs=None):
-    if self.every_epoch:
+    if self.data is None:
+      self.model.running_aggregated_posterior(reset=True)
+    elif self.every_epoch:
       self.model.update_aggregated_posterior(self.data)
 
   def on_train_end(self, logs=None):
-    self.model.update_aggregated_posterior(self.data)
+    if self.data is not None:
+      self.model.update_aggregated_posterior(self.data)

@@ -136,6 +136,24 @@ class GaussianVAE(LatentVariableModel):
     px = self.decode(z)
     return {"probs": self.likelihood.mean(px), "samples": px.sample(seed=seed_x)}
 
+  def serving_endpoints(self):
+    """The base endpoints plus ``encode(x, seed) -> {z, log_q, mean, scale}``: one
+    posterior draw z ~ q(z|x) (through the flow for flow posteriors), its log density
+    and the (base) Gaussian's moments; stateless in ``seed``."""
+    endpoints = super().serving_endpoints()
+
+    def encode(x, seed):
+      q = self.encode(x)
+      z, log_q = q.experimental_sample_and_log_prob(
+          seed=tf.stack([seed, tf.constant(0, tf.int32)]))
+      mean, scale = self.posterior.moments(q)
+      return {"z": z, "log_q": log_q, "mean": mean, "scale": scale}
+
+    endpoints["encode"] = (encode, [
+        tf.TensorSpec([None, self.input_size], tf.float32, name="x"),
+        tf.TensorSpec([], tf.int32, name="seed")])
+    return endpoints
+
   def reconstruct(self, x):
     """Decoder mean at the posterior mean of z."""
     return self.likelihood.mean(self.decode(self.posterior_mean(x)))

@@ -24,6 +24,9 @@ from tfvae.nets.factory import make_decoder, make_encoder
 tfd = tfp.distributions
 
 LIKELIHOODS = ("bernoulli", "gaussian")
+#: latent spaces of the IWAE bound for relaxed-categorical models: the discrete (T -> 0)
+#: model or the Concrete-relaxed one at temperature T.
+IWAE_LATENTS = ("discrete", "concrete")
 
 
 def likelihood_from_params(kind: str, params, min_scale: float = 1e-3):
@@ -149,6 +152,17 @@ class MultiSampleVAE(LatentVariableModel):
     """Decoder mean at the deterministic code of q(z|x)."""
     px = self.decode(self.posterior_decoder_input(self.encode(x)))
     return likelihood_mean(self.likelihood_kind, px)
+
+  def diagnostic_callbacks(self, splits, workdir: str):
+    """Callbacks for a trainer: per-dimension z histograms in TensorBoard on 1,000
+    validation images, plus ``workdir/prior_density/*.png`` for grid priors."""
+    import os  # pylint: disable=g-import-not-at-top
+    from tfvae.evaluation.latent_histograms import LatentHistograms  # pylint: disable=g-import-not-at-top
+    png_dir = (os.path.join(workdir, "prior_density")
+               if hasattr(self, "prior_grid_density") else None)
+    return [LatentHistograms(splits.eval_array("valid")[:1000],
+                             os.path.join(workdir, "tensorboard"), seed=self.seed,
+                             png_dir=png_dir)]
 
   def posterior_codes(self, x, seed):
     """One posterior draw per example as per-dimension scalar codes ``[B, d]``."""

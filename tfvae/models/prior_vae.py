@@ -15,6 +15,7 @@ reconstruction, cluster probabilities and the export endpoints.
 """
 from typing import Optional, Sequence
 
+import numpy as np
 import tensorflow as tf
 import tensorflow_probability as tfp
 
@@ -25,14 +26,6 @@ from tfvae.nets.gated import gated_mlp
 from tfvae.registry import MODELS
 
 tfd = tfp.distributions
-
-
-def seed_pair(seed):
-  """An int32 scalar seed (export signatures) -> the stateless ``int32[2]`` seed."""
-  seed = tf.convert_to_tensor(seed, tf.int32)
-  if seed.shape.rank == 0:
-    return tf.stack([seed, tf.constant(0, tf.int32)])
-  return seed
 
 
 class GatedLatentModel(LatentVariableModel):
@@ -76,46 +69,39 @@ class GatedLatentModel(LatentVariableModel):
     out.update(extra or {})
     return out
 
+  def write_samples_png(self, path: str, seed: int, image_shape=None,
+                        num_samples: int = 64) -> str:
+    """Image grid of samples; for scalar data (the 1-D toy) a histogram of 10,000 draws
+    over the true toy density instead (CP-VAE paper, figure 3)."""
+    if image_shape is not None and int(np.prod(image_shape)) == 1:
+      from tfvae.evaluation import toy_1d  # pylint: disable=g-import-not-at-top
+      from tfvae.evaluation.images import write_png  # pylint: disable=g-import-not-at-top
+      x = self.sample(10000, tf.constant([seed, 0], tf.int32))["samples"].numpy()
+      return write_png(path, toy_1d.histogram_image(x.reshape(-1)))
+    return super().write_samples_png(path, seed, image_shape, num_samples)
+
   # ------------------------------------------------------------------ export
   def serving_endpoints(self):
-    """``{name: (tf.function, input_signature)}`` for the exporter.
+    """The base endpoints (``sample``, ``reconstruct``) plus, for models with categories,
+    ``sample_category(category: int32[], num_samples: int32[], seed: int32[])`` ->
+    ``{probs, samples, categories}``; stateless in ``seed``."""
+    endpoints = super().serving_endpoints()
+    if self.num_categories is None:
+      return endpoints
 
-    ``sample(num_samples int32, seed int32)``, ``reconstruct(x float32 [None, D])`` and, for
-    models with categories, ``sample_category(category int32, num_samples int32, seed int32)``.
-    The same seed gives the same samples (stateless ops only).
-    """
-    num_spec = tf.TensorSpec([], tf.int32, name="num_samples")
-    seed_spec = tf.TensorSpec([], tf.int32, name="seed")
-    x_spec = tf.TensorSpec([None, self.input_size], tf.float32, name="x")
+    def sample_category(category, num_samples, seed):
+      tf.debugging.assert_positive(num_samples,
+                                   message="num_samples must be a positive integer")
+      tf.debugging.assert_non_negative(category, message="category must be >= 0")
+      tf.debugging.assert_less(category, tf.constant(self.num_categories, tf.int32),
+                               message=f"category must be < {self.num_categories}")
+      return self.sample_category(category, num_samples,
+                                  tf.stack([seed, tf.constant(0, tf.int32)]))
 
-    @tf.function(input_signature=[num_spec, seed_spec])
-    def sample(num_samples, seed):
-      with tf.control_dependencies([tf.debugging.assert_non_negative(
-          num_samples, message="num_samples must be >= 0")]):
-        return self.sample(tf.identity(num_samples), seed_pair(seed))
-
-    @tf.function(input_signature=[x_spec])
-    def reconstruct(x):
-      return {"probs": self.reconstruct(x)}
-
-    endpoints = {"sample": (sample, [num_spec, seed_spec]),
-                 "reconstruct": (reconstruct, [x_spec])}
-    if self.num_categories is not None:
-      category_spec = tf.TensorSpec([], tf.int32, name="category")
-
-      @tf.function(input_signature=[category_spec, num_spec, seed_spec])
-      def sample_category(category, num_samples, seed):
-        checks = [
-            tf.debugging.assert_non_negative(num_samples, message="num_samples must be >= 0"),
-            tf.debugging.assert_non_negative(category, message="category must be >= 0"),
-            tf.debugging.assert_less(category, self.num_categories,
-                                     message=f"category must be < {self.num_categories}")]
-        with tf.control_dependencies(checks):
-          return self.sample_category(tf.identity(category), tf.identity(num_samples),
-                                      seed_pair(seed))
-
-      endpoints["sample_category"] = (sample_category,
-                                      [category_spec, num_spec, seed_spec])
+    endpoints["sample_category"] = (sample_category, [
+        tf.TensorSpec([], tf.int32, name="category"),
+        tf.TensorSpec([], tf.int32, name="num_samples"),
+        tf.TensorSpec([], tf.int32, name="seed")])
     return endpoints
 
 

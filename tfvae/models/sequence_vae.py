@@ -16,7 +16,12 @@ with mu_t = sigmoid(a_t) (features in [0, 1]), relu(a_t), or a_t with a learned 
 ``feature_stddev`` (i.e. a squared error). ELBO = E_q[log p(x|z)] - KL(q || N(0, I))
 (eq. 5; analytic KL where the family has one, else log q(z|x) - log p(z), eq. 12).
 
-Generation (algorithm 2): from x_0, h, c the LSTM cell runs T steps in one ``tf.while_loop``;
+Optional "word dropout" (Bowman et al. 2016, ``decoder_input_dropout``) zeroes teacher-forced
+inputs at random during training so the decoder must read z; the training-time ``elbo`` is
+then that of the noised decoder, the validation/test ``elbo`` the true bound.
+
+Generation (algorithm 2): from x_0, h, c the LSTM cell runs T steps in one ``tf.while_loop``
+(a Python loop unrolled in the graph with ``unroll=True``, faster on CPU for short T);
 the next input is [one_hot(argmax logits_t) || mu_t] (argmax feedback on the categorical
 part, the feature fed back by its mean).
 """
@@ -56,13 +61,15 @@ class SequenceVAE(LatentVariableModel):
                decoder_units: int = 128, activation: str = "relu",
                feature_likelihood: str = "sigmoid", feature_stddev: float = 0.1,
                posterior: str = "diag", posterior_kwargs=None, unroll: bool = False,
-               seed: int = 0, **kwargs):
+               decoder_input_dropout: float = 0.0, seed: int = 0, **kwargs):
     super().__init__(seed=seed, **kwargs)
     if feature_likelihood not in FEATURE_LIKELIHOODS:
       raise ValueError(f"feature_likelihood must be one of {FEATURE_LIKELIHOODS}, "
                        f"got {feature_likelihood!r}")
     if feature_stddev <= 0:
       raise ValueError(f"feature_stddev must be > 0, got {feature_stddev}")
+    if not 0.0 <= decoder_input_dropout < 1.0:
+      raise ValueError(f"decoder_input_dropout must be in [0, 1), got {decoder_input_dropout}")
     self.num_types = int(num_types)
     self.max_length = int(max_length)
     self.step_size = self.num_types + 1
@@ -75,6 +82,8 @@ class SequenceVAE(LatentVariableModel):
     self.decoder_units = int(decoder_units)
     self.feature_likelihood = feature_likelihood
     self.feature_stddev = float(feature_stddev)
+    self.unroll = bool(unroll)
+    self.decoder_input_dropout = float(decoder_input_dropout)
     self._sequence_config = dict(
         num_types=self.num_types, max_length=self.max_length, type_names=self.type_names,
         feature_log2_max=self.feature_log2_max, latent_dim=self.latent_dim,
@@ -82,7 +91,8 @@ class SequenceVAE(LatentVariableModel):
         decoder_hidden_sizes=tuple(decoder_hidden_sizes), decoder_units=self.decoder_units,
         activation=activation, feature_likelihood=feature_likelihood,
         feature_stddev=self.feature_stddev, posterior=posterior,
-        posterior_kwargs=dict(posterior_kwargs or {}), unroll=bool(unroll), seed=int(seed))
+        posterior_kwargs=dict(posterior_kwargs or {}), unroll=bool(unroll),
+        decoder_input_dropout=self.decoder_input_dropout, seed=int(seed))
 
     self.encoder_lstm = keras.layers.LSTM(int(encoder_units), unroll=unroll,
                                           name="encoder_lstm")
@@ -139,18 +149,28 @@ class SequenceVAE(LatentVariableModel):
       loc, scale = a, tf.nn.softplus(params[..., self.num_types + 1]) + 1e-3
     return tfd.Categorical(logits=logits), tfd.Normal(loc, scale)
 
-  def teacher_forced(self, x, z):
-    """Algorithm 1: step distributions of x given z with inputs x_0 || x_{1:T-1}."""
+  def teacher_forced(self, x, z, dropout_seed=None):
+    """Algorithm 1: step distributions of x given z with inputs x_0 || x_{1:T-1}.
+
+    With ``dropout_seed`` and ``decoder_input_dropout`` = p > 0, each teacher-forced input
+    x_{t-1} (t > 1) is zeroed with probability p ("word dropout", Bowman et al. 2016),
+    which makes the decoder rely on z (against KL collapse); training only.
+    """
     x0, h, c = self.initial_state(z)
     x0 = tf.cast(x0, x.dtype)
-    inputs = tf.concat([x0[:, None, :], x[:, :-1, :]], axis=1)
+    previous = x[:, :-1, :]
+    if dropout_seed is not None and self.decoder_input_dropout > 0:
+      noise = tf.random.stateless_uniform(tf.shape(previous)[:2], seed=dropout_seed)
+      keep = tf.cast(noise >= self.decoder_input_dropout, previous.dtype)
+      previous = previous * keep[..., None]
+    inputs = tf.concat([x0[:, None, :], previous], axis=1)
     outputs = self.decoder_lstm(inputs, initial_state=[h, c])
     return self.step_distributions(outputs)
 
-  def decoder_log_prob(self, x, z, return_parts: bool = False):
+  def decoder_log_prob(self, x, z, return_parts: bool = False, dropout_seed=None):
     """Masked log p(x|z) summed over steps: ``[batch]`` (and its type/feature parts)."""
     x = tf.cast(x, tf.float32)
-    types_dist, feature_dist = self.teacher_forced(x, z)
+    types_dist, feature_dist = self.teacher_forced(x, z, dropout_seed)
     mask = self.mask(x)
     types = tf.argmax(x[..., :self.num_types], axis=-1, output_type=tf.int32)
     type_lp = tf.reduce_sum(mask * types_dist.log_prob(types), axis=-1)
@@ -166,7 +186,7 @@ class SequenceVAE(LatentVariableModel):
 
   # -------------------------------------------------------------- generation
   def generate_loop(self, z):
-    """Algorithm 2 in one ``tf.while_loop``: argmax types and feature means, ``[B, T]``.
+    """Algorithm 2 in one loop (``tf.while_loop``; unrolled if ``unroll``): ``[B, T]``.
 
     Returns ``types`` (int32), ``features``, ``type_probs`` ``[B, T, num_types]`` and
     ``mask`` (1 up to and including the first ``<end>``, type 0, when the vocabulary
@@ -190,9 +210,12 @@ class SequenceVAE(LatentVariableModel):
       return (t + 1, tf.cast(nxt, inputs.dtype), h, c, types_ta.write(t, types),
               feat_ta.write(t, feature), probs_ta.write(t, tf.nn.softmax(logits)))
 
-    loop = tf.while_loop(lambda t, *_: t < steps, body,
-                         (tf.constant(0), x0, h, c) + arrays,
-                         maximum_iterations=steps)
+    loop = (tf.constant(0), x0, h, c) + arrays
+    if self.unroll:  # a Python loop unrolled in the graph: faster on CPU for short T
+      for _ in range(steps):
+        loop = body(*loop)
+    else:
+      loop = tf.while_loop(lambda t, *_: t < steps, body, loop, maximum_iterations=steps)
     types = tf.transpose(loop[4].stack())
     features = tf.transpose(loop[5].stack())
     probs = tf.transpose(loop[6].stack(), [1, 0, 2])
@@ -225,8 +248,10 @@ class SequenceVAE(LatentVariableModel):
   def loss_terms(self, x, training=False):
     x = tf.cast(x, tf.float32)
     q = self.encode(x)
-    z, log_q = q.experimental_sample_and_log_prob(seed=self.next_seed())
-    log_px, type_lp, feature_lp, types_dist = self.decoder_log_prob(x, z, return_parts=True)
+    z_seed, dropout_seed = tfp.random.split_seed(self.next_seed(), 2)
+    z, log_q = q.experimental_sample_and_log_prob(seed=z_seed)
+    log_px, type_lp, feature_lp, types_dist = self.decoder_log_prob(
+        x, z, return_parts=True, dropout_seed=dropout_seed if training else None)
     kl = tf.reduce_mean(self._kl(q, z, log_q))
     reconstruction = tf.reduce_mean(log_px)
     mask = self.mask(x)

@@ -11,6 +11,17 @@ import numpy as np
 import tensorflow as tf
 
 
+def _variables_by_path(model: keras.Model) -> dict:
+  tracked = {}
+  for i, variable in enumerate(model.variables):
+    key = getattr(variable, "path", None) or getattr(variable, "name", f"v{i}")
+    key = key.replace("/", ".")
+    if key in tracked:
+      key = f"{key}.{i}"
+    tracked[key] = variable
+  return tracked
+
+
 class Checkpointer:
   """Saves and restores ``(model, optimizer, epoch)`` under ``directory``."""
 
@@ -18,8 +29,12 @@ class Checkpointer:
     self.directory = directory
     self.model = model
     self.epoch = tf.Variable(0, dtype=tf.int64, trainable=False, name="epoch")
+    # Keras 3 layers held in Python lists are not followed by tf.train's object
+    # graph (their non-trainable state would be silently dropped), so every model
+    # variable is also tracked by its unique Keras path.
     self.checkpoint = tf.train.Checkpoint(model=model, optimizer=model.optimizer,
-                                          epoch=self.epoch)
+                                          epoch=self.epoch,
+                                          model_variables=_variables_by_path(model))
     self.manager = tf.train.CheckpointManager(self.checkpoint, directory, max_to_keep)
 
   @property
@@ -88,7 +103,8 @@ class CheckpointCallback(keras.callbacks.Callback):
       self.log(f"NaN guard: non-finite loss or weights in epoch {finished}; training "
                f"stopped, kept last good checkpoint {last or '(none)'}")
       return
-    if finished % self.every == 0:
+    last_epoch = self.params.get("epochs") if self.params else None
+    if finished % self.every == 0 or finished == last_epoch:
       self.checkpointer.save(finished)
 
 

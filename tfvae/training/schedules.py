@@ -8,6 +8,9 @@ progress t (epochs or optimizer steps). Kinds, with ``start``, ``end`` and ``dur
 * ``exponential``: start * (end / start) ** min(t / duration, 1)       (T_max -> T_min)
 * ``exp_rate``:    max(end, start * exp(-rate * t))                   (tau = max(0.5, e^{-rt}))
 
+``begin`` delays a schedule: t is counted from ``begin`` (the value is ``start`` before).
+A variable name ``optimizer.<name>`` targets the optimizer (e.g. its learning rate).
+
 Config form (``config.train.schedules``): ``{"kl_weight": {"kind": "linear", "start": 0.,
 "end": 1., "duration": 10, "unit": "epoch"}, ...}``. Progress is read from the epoch index
 and ``optimizer.iterations``, so a resumed run continues the same schedule.
@@ -45,22 +48,27 @@ class VariableSchedule(keras.callbacks.Callback):
   """Assigns ``model.<variable>`` = schedule(t) each epoch or each step."""
 
   def __init__(self, variable: str, kind: str, start: float, end: float = None,
-               duration: float = None, rate: float = None, unit: str = "epoch"):
+               duration: float = None, rate: float = None, unit: str = "epoch",
+               begin: float = 0.0):
     super().__init__()
     if unit not in UNITS:
       raise ValueError(f"schedule unit must be one of {UNITS}, got {unit!r}")
     schedule_value(kind, 0.0, start, end, duration, rate)  # validate early
     self.variable = variable
     self.unit = unit
+    self.begin = float(begin)
     self.schedule = dict(kind=kind, start=start, end=end, duration=duration, rate=rate)
     self._step = 0
 
   def _assign(self, t):
-    target = getattr(self.model, self.variable, None)
+    owner, name = self.model, self.variable
+    if name.startswith("optimizer."):
+      owner, name = self.model.optimizer, name[len("optimizer."):]
+    target = getattr(owner, name, None)
     if target is None or not hasattr(target, "assign"):
       raise AttributeError(f"model {type(self.model).__name__} has no variable "
                            f"{self.variable!r} to schedule")
-    target.assign(schedule_value(t=float(t), **self.schedule))
+    target.assign(schedule_value(t=max(float(t) - self.begin, 0.0), **self.schedule))
 
   def on_train_begin(self, logs=None):
     self._step = int(self.model.optimizer.iterations.numpy())
@@ -77,9 +85,12 @@ class VariableSchedule(keras.callbacks.Callback):
       self._step += 1
 
 
-def schedules_from_config(schedules) -> list:
-  """``VariableSchedule`` callbacks from ``{variable: {kind, start, ...}}``."""
+def schedules_from_config(schedules, lr_schedule=None) -> list:
+  """``VariableSchedule`` callbacks from ``{variable: {kind, start, ...}}`` and an
+  optional learning-rate schedule ``{kind, start, ...}`` (config ``train.lr_schedule``)."""
   callbacks = []
   for variable, spec in dict(schedules or {}).items():
     callbacks.append(VariableSchedule(variable, **dict(spec)))
+  if lr_schedule:
+    callbacks.append(VariableSchedule("optimizer.learning_rate", **dict(lr_schedule)))
   return callbacks

@@ -130,7 +130,11 @@ def train(config, workdir: str, log=print, extra_callbacks=()) -> TrainResult:
   throughput = cb.Throughput(steps * batch_size)
   checkpoint_cb = CheckpointCallback(checkpointer, tc.get("checkpoint_every", 1), log=log)
   image_shape = getattr(splits, "image_shape", None)
-  callbacks = list(extra_callbacks) + list(schedules_from_config(tc.get("schedules")))
+  callbacks = list(extra_callbacks) + list(schedules_from_config(tc.get("schedules"),
+                                                          tc.get("lr_schedule")))
+  # Model-specific callbacks (e.g. the DVAE's periodic log Z refresh) run before
+  # checkpointing, so the saved state includes what they update.
+  callbacks += list(getattr(model, "training_callbacks", lambda: [])())
   callbacks += [throughput, checkpoint_cb]
   if hasattr(model, "posterior") and hasattr(model, "encode"):
     callbacks.append(cb.PosteriorStatistics(splits.eval_array("valid")[:1000]))

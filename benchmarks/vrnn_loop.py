@@ -1,0 +1,167 @@
+"""Times one VRNN training step (forward, backward, Adam) for several loop variants.
+
+  python benchmarks/vrnn_loop.py                       # every variant, T=28 B=64 H=256
+  python benchmarks/vrnn_loop.py --variants=unrolled,while --steps=30
+
+Variants (``+xla`` compiles the step with XLA, ``+bf16`` uses the mixed_bfloat16 policy):
+
+* ``naive``      a Python-unrolled loop doing every network per step (phi_x, prior,
+                 encoder, phi_z, decoder, LSTM, each its own matmul) - the plain port;
+* ``unrolled``   the model's loop: phi_x and all x-only products precomputed, the h_{t-1}
+                 products fused into one matmul, the decoder batched after the loop;
+* ``while`` / ``scan``  the same step under ``tf.while_loop`` / ``tf.scan``;
+* ``keras_rnn``  the same step as a custom cell in ``keras.layers.RNN``.
+
+Prints wall ms/step and process CPU ms/step (user+sys of this process: on a shared
+machine the wall time also counts other people's work).
+"""
+import argparse
+import os
+import time
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+import keras  # noqa: E402
+import tensorflow as tf  # noqa: E402
+
+from tfvae.models.vrnn import VRNN  # noqa: E402
+
+ALL = ("naive", "unrolled", "while", "scan", "keras_rnn", "unrolled+xla", "while+xla",
+       "naive+bf16", "unrolled+bf16", "while+bf16")
+
+
+def build(args, loop):
+  keras.utils.set_random_seed(0)
+  return VRNN(input_size=args.input_size, sequence_kind="real", max_length=args.length,
+              output="gaussian", latent_dim=args.latent_dim, rnn_units=args.hidden,
+              phi_x_sizes=(args.hidden,), phi_z_sizes=(args.hidden,),
+              prior_sizes=(args.hidden,), encoder_sizes=(args.hidden,),
+              decoder_sizes=(args.hidden,), loop=loop)
+
+
+def naive_sequence_terms(model, x, mask, seed):
+  """Every network inside the loop, one matmul each (no precompute, no fusion)."""
+  cell, latent, rnn = model.cell, model.latent, model.cell.rnn
+  consts = rnn.prepare()
+  x_tm = tf.unstack(tf.transpose(x, [1, 0, 2]))
+  noise = tf.unstack(latent.noise(tf.constant([len(x_tm), x.shape[0]]), seed))
+  state = rnn.initial_state(tf.shape(x)[0])
+  rec = kl = 0.0
+  for t, x_t in enumerate(x_tm):
+    h = rnn.top(state)
+    h_feats = [layer(h) for layer in latent.h_layers]  # prior + encoder, every step
+    phi_x = cell.phi_x(tf.cast(x_t, model.compute_dtype))
+    x_feats = [layer(phi_x) for layer in latent.x_layers]
+    z, stats = latent.posterior_step(h_feats, x_feats, noise[t])
+    phi_z = cell.phi_z(tf.cast(z, model.compute_dtype))
+    params = cell.decode(phi_z, h)
+    rec += model.output_head.log_prob(params, x_t)
+    kl += latent.step_terms(stats, z)["kl"]
+    gates = rnn.project(phi_x, 0) + rnn.project(phi_z, 1)
+    state = rnn.step(gates, state, consts)
+  return {"reconstruction": rec, "kl": kl}
+
+
+class KerasRNNCell(keras.layers.Layer):
+  """The fused VRNN step as a Keras RNN cell over flattened per-step inputs."""
+
+  def __init__(self, model, **kwargs):
+    super().__init__(**kwargs)
+    self.model = model
+    rnn = model.cell.rnn
+    self.state_size = [rnn.units] * (2 * rnn.num_layers)
+    self.consts = None
+
+  def call(self, inputs, states):
+    cell = self.model.cell
+    widths = [cell.latent.x_layers[0].units, 4 * cell.rnn.units, self.model.latent_dim]
+    xf, gx, eps = tf.split(inputs, widths, -1)
+    out, new = cell.infer_step({"x_feats": [xf], "gates_x": gx, "noise": eps},
+                               tuple(states), self.consts)
+    flat = tf.concat([tf.cast(out[k], tf.float32) for k in
+                      ("h_prev", "phi_z", "z", "post_loc", "post_scale")], -1)
+    return flat, list(new)
+
+
+def keras_rnn_sequence_terms(model, layer, x, mask, seed):
+  cell = model.cell
+  layer.cell.consts = cell.prepare(training=True)
+  x_tm = tf.transpose(x, [1, 0, 2])
+  pre = cell.precompute(x_tm)
+  noise = model.latent.noise(tf.shape(x_tm)[:2], seed)
+  inputs = tf.concat([pre["x_feats"][0], pre["gates_x"], noise], -1)
+  flat = layer(tf.transpose(inputs, [1, 0, 2]))
+  flat = tf.transpose(flat, [1, 0, 2])
+  h, z_dim = cell.rnn.units, model.latent_dim
+  parts = tf.split(flat, [h, cell.phi_z_size, z_dim, z_dim, z_dim], -1)
+  names = ("h_prev", "phi_z", "z", "post_loc", "post_scale")
+  out = cell.complete(dict(zip(names, parts)))
+  params = cell.decode(out["phi_z"], out["h_prev"])
+  rec = tf.reduce_sum(model.output_head.log_prob(params, x_tm), 0)
+  kl = tf.reduce_sum(model.latent.step_terms(out, out["z"])["kl"], 0)
+  return {"reconstruction": rec, "kl": kl}
+
+
+def time_variant(args, variant):
+  loop, *flags = variant.split("+")
+  keras.mixed_precision.set_global_policy("mixed_bfloat16" if "bf16" in flags
+                                          else "float32")
+  model = build(args, loop if loop in ("unrolled", "while", "scan") else "unrolled")
+  optimizer = keras.optimizers.Adam(1e-4)
+  x = tf.random.stateless_uniform([args.batch, args.length, args.input_size], seed=[0, 0])
+  mask = tf.ones([args.batch, args.length])
+  model({"x": x, "mask": mask})
+  if loop == "keras_rnn":
+    rnn_layer = keras.layers.RNN(KerasRNNCell(model), return_sequences=True)
+  terms_fn = {
+      "naive": lambda x, m, s: naive_sequence_terms(model, x, m, s),
+      "keras_rnn": lambda x, m, s: keras_rnn_sequence_terms(model, rnn_layer, x, m, s),
+  }.get(loop, model.sequence_terms)
+
+  def step(x, mask, seed):
+    with tf.GradientTape() as tape:
+      terms = terms_fn(x, mask, seed)
+      loss = -tf.reduce_mean(terms["reconstruction"] - terms["kl"])
+    variables = model.trainable_variables
+    optimizer.apply(tape.gradient(loss, variables), variables)
+    return loss
+
+  step = tf.function(step, jit_compile="xla" in flags)
+  seed = tf.constant([1, 2])
+  start = time.perf_counter()
+  step(x, mask, seed).numpy()
+  trace = time.perf_counter() - start
+  for _ in range(3):
+    step(x, mask, seed)
+  wall, cpu = time.perf_counter(), time.process_time()
+  for _ in range(args.steps):
+    loss = step(x, mask, seed)
+  loss.numpy()
+  wall = (time.perf_counter() - wall) / args.steps
+  cpu = (time.process_time() - cpu) / args.steps
+  return trace, wall, cpu
+
+
+def main():
+  parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+  parser.add_argument("--variants", default=",".join(ALL))
+  parser.add_argument("--steps", type=int, default=20)
+  parser.add_argument("--length", type=int, default=28)
+  parser.add_argument("--batch", type=int, default=64)
+  parser.add_argument("--hidden", type=int, default=256)
+  parser.add_argument("--latent_dim", type=int, default=16)
+  parser.add_argument("--input_size", type=int, default=28)
+  args = parser.parse_args()
+  print(f"T={args.length} B={args.batch} H={args.hidden} z={args.latent_dim} "
+        f"D={args.input_size}; {args.steps} timed steps; CPUs visible: {os.cpu_count()}; "
+        f"load average at start: {os.getloadavg()[0]:.1f}")
+  print(f"{'variant':<16} {'trace s':>8} {'wall ms/step':>13} {'steps/s':>8} "
+        f"{'cpu ms/step':>12}")
+  for variant in args.variants.split(","):
+    trace, wall, cpu = time_variant(args, variant)
+    print(f"{variant:<16} {trace:8.1f} {wall * 1e3:13.1f} {1 / wall:8.1f} {cpu * 1e3:12.1f}",
+          flush=True)
+
+
+if __name__ == "__main__":
+  main()

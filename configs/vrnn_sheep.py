@@ -1,0 +1,37 @@
+"""VRNN on pen strokes: sketch-rnn's aaron_sheep drawings in stroke-3 format.
+
+Steps are [dx, dy, pen_lifted]; (dx, dy) get a mixture of 5 Gaussians and the pen-lift a
+separate Bernoulli (VRNN report section 4.1). Offsets are divided by their training std;
+drawings are cut to 250 steps with an explicit mask. The .npz comes from the user:
+
+  tfvae-train --config=configs/vrnn_sheep.py --workdir=runs/vrnn_sheep \
+      --config.dataset.path=<dir>/aaron_sheep_flat.npz
+  tfvae-evaluate --workdir=runs/vrnn_sheep --iwae_samples=50
+  tfvae-sample --workdir=runs/vrnn_sheep --num_samples=8
+
+IAM-OnDB handwriting instead (section 3.2 preprocessing, 500 steps):
+  --config.dataset.name=iam_ondb --config.dataset.path=<dir holding lineStrokes/>
+  --config.dataset.max_length=500 --config.dataset.normalize=standard
+"""
+import ml_collections
+
+
+def get_config():
+  config = ml_collections.ConfigDict()
+  config.model = dict(
+      name="vrnn", output="pen_gmm", num_components=5, latent_dim=8, rnn_units=256,
+      num_layers=1, phi_x_sizes=(128,), phi_z_sizes=(128,), prior_sizes=(128,),
+      encoder_sizes=(128,), decoder_sizes=(128,), activation="relu", kl_discount=1.0,
+      loop="auto")
+  config.dataset = dict(name="strokes", path="", max_length=250, normalize="scale",
+                        long="truncate")
+  config.train = dict(
+      batch_size=64, epochs=30, learning_rate=1e-3, clipnorm=1000.0, seed=0,
+      jit_compile=False, steps_per_execution=1, steps_per_epoch=0,
+      precision="float32", early_stopping_patience=0, checkpoint_every=1,
+      sample_every=1, validation_every=1, eval_batch_size=300, verbose=2,
+      schedules={"kl_weight": dict(kind="linear", start=0.0, end=1.0, duration=1000,
+                                   unit="step")})
+  config.eval = dict(iwae_samples=50, chunk_size=10, batch_size=100, seed=0)
+  config.export = dict(enabled=True, name="vrnn_sheep", base_dir="saved_models")
+  return config
