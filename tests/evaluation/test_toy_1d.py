@@ -28,7 +28,7 @@ def trained_cp_vae():
   keras.utils.set_random_seed(3)
   splits = toy.load_toy_two_gaussians(num_train=5000, num_valid=500, num_test=2000, seed=3)
   model = CPVAE(input_size=1, num_categories=2, latent_dim=2, hidden_sizes=(32, 32),
-                likelihood="gaussian", temperature=0.5, seed=3)
+                likelihood="gaussian", temperature=0.5, prior_init_stddev=1.0, seed=3)
   model.compile(optimizer=keras.optimizers.Adam(5e-3), jit_compile=True,
                 steps_per_execution=10)
   model.fit(splits.train_dataset(500, seed=3), steps_per_epoch=500, epochs=4, verbose=0)

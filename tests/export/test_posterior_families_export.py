@@ -15,7 +15,6 @@ from tfvae.models.gaussian_vae import GaussianVAE
 FAMILIES = {
     "full_cov": ("full_cov", {}),
     "planar": ("planar", dict(num_flows=2, amortized=True)),
-    "planar_global": ("planar", dict(num_flows=2, amortized=False)),
     "iaf": ("iaf", dict(num_steps=2, context_size=3, hidden_sizes=(8,))),
 }
 INPUT = 12

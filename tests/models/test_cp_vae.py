@@ -53,6 +53,15 @@ def test_terms_follow_eq_7_to_9():
   np.testing.assert_allclose(t["loss"], -(t["reconstruction"] - 0.25 * t["kl"]), rtol=1e-5)
 
 
+def test_warm_up_of_b2_only():
+  model, x = _model(warm_up_categorical_kl=False), _data()
+  model.kl_weight.assign(0.1)
+  t = {k: v.numpy() for k, v in model.loss_terms(x, training=True).items()}
+  np.testing.assert_allclose(
+      t["loss"], -(t["reconstruction"] - t["kl_categorical"] - 0.1 * t["kl_continuous"]),
+      rtol=1e-5)
+
+
 def test_relaxed_c_in_training_and_hard_c_in_evaluation():
   model, x = _model(temperature=0.7), _data(4)
   logits, _ = model.encode_all(x)
@@ -99,6 +108,17 @@ def test_callback_sets_aggregated_posterior_at_train_end():
             callbacks=[AggregatedPosteriorCallback(x.numpy(), every_epoch=False)])
   np.testing.assert_allclose(model.aggregated_posterior.numpy(),
                              model.category_probs(x).numpy().mean(0), rtol=1e-5)
+
+
+def test_callback_without_data_uses_the_epoch_running_average():
+  """The trainer's no-argument hook: q(c) = mean of q(c|x) over the epoch's batches."""
+  model, x = _model(), _data(40, seed=5)
+  (callback,) = model.training_callbacks()
+  model.compile(optimizer=keras.optimizers.Adam(0.0))   # frozen: q(c|x) stays fixed
+  model.fit(x, batch_size=10, epochs=2, verbose=0, shuffle=False, callbacks=[callback])
+  expected = model.category_probs(x).numpy().mean(0)
+  np.testing.assert_allclose(model.aggregated_posterior.numpy(), expected, rtol=1e-5)
+  assert model.category_prob_count.numpy() == 0     # reset after the epoch
 
 
 def test_all_parameters_get_gradients_and_xla_traces():

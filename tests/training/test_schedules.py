@@ -48,3 +48,14 @@ def test_delayed_learning_rate_decay(tmp_path):
   # last epoch index 2 -> t = 1 of 4: 1e-3 * 0.1 ** 0.25
   assert float(result.model.optimizer.learning_rate.numpy()) == pytest.approx(
       1e-3 * 0.1**0.25, rel=1e-5)
+
+
+def test_step_schedule_follows_optimizer_iterations_with_steps_per_execution(tmp_path):
+  from tests.conftest import tiny_vae_config
+  from tfvae.training.trainer import train
+  config = tiny_vae_config(epochs=1, steps_per_execution=5)
+  config.train.schedules = {"kl_weight": {"kind": "linear", "start": 0.0, "end": 1.0,
+                                          "duration": 100, "unit": "step"}}
+  result = train(config, str(tmp_path), log=lambda *_: None)
+  # 10 steps in executions of 5: the last assignment happened at iteration 5.
+  assert float(result.model.kl_weight.numpy()) == pytest.approx(0.05)

@@ -115,3 +115,39 @@ def toy_report(model, outdir: Optional[str] = None, num_samples: int = 50000,
     report["files"] = [write_png(os.path.join(outdir, name), image)
                        for name, image in images.items()]
   return report
+
+
+def evaluate_workdir(workdir: str, num_samples: int = 50000, seed: int = 0):
+  """Restores a model trained on ``toy_two_gaussians``, refreshes q(c) over the training
+  split (eq. 14) and writes the report and PNGs to ``workdir/toy``."""
+  from tfvae.training.trainer import restore_for_inference  # pylint: disable=C0415
+  _, splits, model, epoch = restore_for_inference(workdir)
+  if splits.event_size != 1:
+    raise ValueError(f"{workdir} was not trained on 1-D data (event size {splits.event_size})")
+  if hasattr(model, "update_aggregated_posterior"):
+    model.update_aggregated_posterior(splits.eval_dataset("train", 5000))
+  report = toy_report(model, os.path.join(workdir, "toy"), num_samples, seed)
+  report.update(workdir=workdir, epoch=epoch)
+  return report
+
+
+def main(argv=None):
+  """``python -m tfvae.evaluation.toy_1d --workdir=DIR``: figures 3-4 and metrics as JSON."""
+  import argparse  # pylint: disable=C0415
+  import json  # pylint: disable=C0415
+  parser = argparse.ArgumentParser(description=main.__doc__)
+  parser.add_argument("--workdir", required=True)
+  parser.add_argument("--num_samples", type=int, default=50000)
+  parser.add_argument("--seed", type=int, default=0)
+  args = parser.parse_args(argv)
+  os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+  report = evaluate_workdir(args.workdir, args.num_samples, args.seed)
+  path = os.path.join(args.workdir, "toy", "toy_report.json")
+  with open(path + ".tmp", "w") as f:
+    json.dump(report, f, indent=2)
+  os.replace(path + ".tmp", path)
+  print(json.dumps(report, indent=2))
+
+
+if __name__ == "__main__":
+  main()

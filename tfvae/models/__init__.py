@@ -5,6 +5,7 @@ from tfvae.models import cat_vae, cg_bpef_vae, gauss_vae_baseline  # noqa: F401 
 from tfvae.models import discrete_vae  # noqa: F401  (issue 5: DVAE with an RBM prior)
 from tfvae.models import cp_vae, hvae, mog_prior_vae, prior_vae, vamp_prior  # noqa: F401 (issue 6)
 from tfvae.models import lstm_baseline, vrnn  # noqa: F401  (issue 4: VRNN, LSTM baseline)
+from tfvae.models import gmvrnn_gumbel, gmvrnn_variational  # noqa: F401  (issue 4: GMVRNNs)
 from tfvae.models.base import LatentVariableModel
 
 

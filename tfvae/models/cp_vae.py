@@ -15,7 +15,11 @@ Bound (eq. 7-9):  ELBO = A - (B1 + B2) with
 In training, c is the relaxed one-hot sample of ``tfd.RelaxedOneHotCategorical`` at the
 model variable ``temperature`` (Jang et al. 2017; eq. 11); in evaluation (``training=False``)
 c is a hard one-hot draw from q(c|x), so the reported ``elbo`` is an unbiased estimate of the
-bound of the discrete model. ``kl_weight`` scales B1 + B2 during warm-up (sec. 5).
+bound of the discrete model. ``kl_weight`` scales B1 + B2 during warm-up (sec. 5), or B2
+only with ``warm_up_categorical_kl=False`` (with B1 also near 0, q(c|x) was seen to
+saturate on a single category early on MNIST, the pathology of sec. 3.3.1). The
+conditional prior means start at N(0, ``prior_init_stddev``^2): a small spread lets each x
+prefer its own component instead of one component winning every x.
 
 Generation (sec. 5): c from the aggregated posterior q(c) = mean_x q(c|x) over the training
 data (eq. 14; the non-trainable variable ``aggregated_posterior``, refreshed by
@@ -56,8 +60,8 @@ class CPVAE(GatedLatentModel):
   def __init__(self, input_size: int, num_categories: int = 10, latent_dim: int = 40,
                hidden_sizes: Sequence[int] = (300, 300), likelihood: str = "bernoulli",
                temperature: float = 0.5, generation_prior: str = "aggregated",
-               prior_init_stddev: float = 1.0, min_scale: float = 1e-4, seed: int = 0,
-               **kwargs):
+               prior_init_stddev: float = 0.1, min_scale: float = 1e-4,
+               warm_up_categorical_kl: bool = True, seed: int = 0, **kwargs):
     super().__init__(seed=seed, **kwargs)
     if generation_prior not in GENERATION_PRIORS:
       raise ValueError(f"generation_prior must be one of {GENERATION_PRIORS}, "
@@ -69,6 +73,7 @@ class CPVAE(GatedLatentModel):
     self.latent_dim = int(latent_dim)
     self.hidden_sizes = tuple(int(h) for h in hidden_sizes)
     self.generation_prior = generation_prior
+    self.warm_up_categorical_kl = bool(warm_up_categorical_kl)
     self.encoder = gated_mlp(self.hidden_sizes, name="encoder")
     self.category_head = keras.layers.Dense(self.num_categories, name="category_logits")
     self.posterior = DiagonalGaussianPosterior(self.latent_dim, min_scale=min_scale,
@@ -154,7 +159,11 @@ class CPVAE(GatedLatentModel):
     batch_q_c = tf.reduce_mean(probs, axis=0)
     batch_entropy = -tf.reduce_sum(batch_q_c * tf.math.log(batch_q_c + 1e-12))
     _, prior_scale = self.prior.loc_and_scale()
-    return {"loss": -(reconstruction - self.kl_weight * kl),
+    if self.warm_up_categorical_kl:
+      penalty = self.kl_weight * kl
+    else:  # warm-up on B2 only; B1 keeps q(c|x) from saturating while kl_weight ~ 0
+      penalty = b1 + self.kl_weight * b2
+    return {"loss": -(reconstruction - penalty),
             "elbo": reconstruction - kl, "reconstruction": reconstruction, "kl": kl,
             "kl_categorical": b1, "kl_continuous": b2,
             "category_entropy": tf.reduce_mean(entropy_from_logits(logits)),

@@ -58,7 +58,6 @@ class VariableSchedule(keras.callbacks.Callback):
     self.unit = unit
     self.begin = float(begin)
     self.schedule = dict(kind=kind, start=start, end=end, duration=duration, rate=rate)
-    self._step = 0
 
   def _assign(self, t):
     owner, name = self.model, self.variable
@@ -71,18 +70,18 @@ class VariableSchedule(keras.callbacks.Callback):
     target.assign(schedule_value(t=max(float(t) - self.begin, 0.0), **self.schedule))
 
   def on_train_begin(self, logs=None):
-    self._step = int(self.model.optimizer.iterations.numpy())
     if self.unit == "step":
-      self._assign(self._step)
+      self._assign(int(self.model.optimizer.iterations.numpy()))
 
   def on_epoch_begin(self, epoch, logs=None):
     if self.unit == "epoch":
       self._assign(epoch)
 
   def on_train_batch_begin(self, batch, logs=None):
+    # Keras calls this once per ``steps_per_execution`` steps: read the true step
+    # count (the value is held for the steps of one execution).
     if self.unit == "step":
-      self._assign(self._step)
-      self._step += 1
+      self._assign(int(self.model.optimizer.iterations.numpy()))
 
 
 def schedules_from_config(schedules, lr_schedule=None) -> list:

@@ -135,6 +135,9 @@ def train(config, workdir: str, log=print, extra_callbacks=()) -> TrainResult:
   # Model-specific callbacks (e.g. the DVAE's periodic log Z refresh) run before
   # checkpointing, so the saved state includes what they update.
   callbacks += list(getattr(model, "training_callbacks", lambda: [])())
+  # Diagnostics that need the data or the workdir (histograms, density PNGs).
+  callbacks += list(getattr(model, "diagnostic_callbacks",
+                            lambda *unused: [])(splits, workdir))
   callbacks += [throughput, checkpoint_cb]
   if hasattr(model, "posterior") and hasattr(model, "encode"):
     callbacks.append(cb.PosteriorStatistics(splits.eval_array("valid")[:1000]))
