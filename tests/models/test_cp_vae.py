@@ -123,7 +123,6 @@ def test_callback_without_data_uses_the_epoch_running_average():
 
 def test_all_parameters_get_gradients_and_xla_traces():
   model, x = _model(), _data()
-  model(x)
   with tf.GradientTape() as tape:
     loss = model.loss_terms(x, training=True)["loss"]
   grads = tape.gradient(loss, model.trainable_variables)

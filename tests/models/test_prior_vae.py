@@ -5,12 +5,10 @@ import keras
 import numpy as np
 import pytest
 import tensorflow as tf
-import tensorflow_probability as tfp
 
 from tfvae.models.prior_vae import PriorVAE
 from tfvae.registry import MODELS
 
-tfd = tfp.distributions
 X = 12
 
 

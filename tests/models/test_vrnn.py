@@ -83,6 +83,31 @@ def test_compiled_loop_equals_eager_reference(loop, num_layers):
   np.testing.assert_allclose(compiled["kl"].numpy(), kl, rtol=1e-4, atol=1e-4)
 
 
+@pytest.mark.parametrize("loop", ["unrolled", "while"])
+def test_deferred_weight_gradients_equal_plain_autodiff(loop):
+  model = tiny_vrnn(loop=loop)
+  x, mask = pen_batch()
+  model({"x": x, "mask": mask})
+
+  def gradients(defer):
+    model.defer_weight_gradients = defer
+
+    @tf.function
+    def run():
+      with tf.GradientTape() as tape:
+        terms = model.sequence_terms(x, mask, tf.constant([1, 2]))
+        loss = -tf.reduce_mean(terms["reconstruction"] - terms["kl"])
+      return tape.gradient(loss, model.trainable_variables)
+    return run()
+
+  plain, deferred = gradients(False), gradients(True)
+  assert model.cell.can_defer_weight_gradients()
+  for variable, a, b in zip(model.trainable_variables, plain, deferred):
+    assert b is not None, variable.path
+    np.testing.assert_allclose(b.numpy(), a.numpy(), rtol=1e-4, atol=1e-5,
+                               err_msg=variable.path)
+
+
 def test_masked_steps_do_not_change_loss_or_metrics():
   model = tiny_vrnn()
   x, mask = pen_batch()

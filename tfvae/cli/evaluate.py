@@ -68,6 +68,14 @@ def main(argv):
   }
   print(f"{_SPLIT.value} NLL (IWAE k={k}): {result['nll']:.3f} ± {stderr:.3f} "
         f"nats over {stats['count']} examples ({result['seconds']:.0f}s)")
+  labels = getattr(splits, "labels", None) or {}
+  if hasattr(model, "category_probs") and "test" in labels:
+    from tfvae.evaluation.cluster_accuracy import evaluate_splits  # pylint: disable=g-import-not-at-top
+    try:
+      result["cluster_accuracy"] = evaluate_splits(model, splits)
+      print(f"cluster accuracy: {result['cluster_accuracy']}")
+    except ValueError as e:  # e.g. an HVAE without a VampPrior has no categories
+      print(f"cluster accuracy not available: {e}")
   output = _OUTPUT.value or os.path.join(_WORKDIR.value, f"eval_{_SPLIT.value}.json")
   tmp = output + ".tmp"
   with open(tmp, "w") as f:

@@ -356,8 +356,9 @@ class DiscreteVAE(LatentVariableModel):
     self.log_z.assign(value)
     return {"log_z": value, "log_z_stderr": float(stderr), "method": method}
 
-  def training_callbacks(self):
+  def training_callbacks(self, splits=None):
     """Callbacks this model asks the trainer for: the periodic log Z refresh."""
+    del splits  # not needed
     if not self.log_z_refresh_every or self.exact_log_z_in_graph:
       return []
     from tfvae.evaluation.dvae_likelihood import (  # pylint: disable=g-import-not-at-top

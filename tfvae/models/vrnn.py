@@ -40,13 +40,15 @@ class VRNN(SequenceModel):
                phi_z_sizes: Sequence[int] = (256,), prior_sizes: Sequence[int] = (256,),
                encoder_sizes: Sequence[int] = (256,), decoder_sizes: Sequence[int] = (256,),
                activation: str = "relu", kl_discount: float = 1.0, loop: str = "auto",
-               latent_min_scale: float = 1e-4, **kwargs):
+               latent_min_scale: float = 1e-4, defer_weight_gradients: bool = True,
+               **kwargs):
     config = {k: v for k, v in locals().items() if k not in ("self", "kwargs", "__class__")}
     super().__init__(input_size=input_size, **kwargs)
     self._config = dict(config, **kwargs)
     self.latent_dim = int(latent_dim)
     self.kl_discount = float(kl_discount)
     self.loop = loop
+    self.defer_weight_gradients = bool(defer_weight_gradients)
     self.activation = activation
     self.prior_sizes = tuple(prior_sizes)
     self.encoder_sizes = tuple(encoder_sizes)
@@ -72,10 +74,14 @@ class VRNN(SequenceModel):
     cell = self.cell
     consts = cell.prepare(training=True)
     pre = cell.precompute(tf.cast(x_tm, self.compute_dtype))
+    holder = {}
+    if self.defer_weight_gradients and cell.can_defer_weight_gradients():
+      pre, consts = cell.defer_weight_gradients(pre, consts, holder)
     inputs = {"x_feats": pre["x_feats"], "gates_x": pre["gates_x"], "noise": noise}
     state = cell.initial_state(tf.shape(x_tm)[1])
     step = lambda inputs_t, state: cell.infer_step(inputs_t, state, consts)
     outputs, _ = run_loop(step, inputs, state, self.loop)
+    holder.update(h_prev=outputs["h_prev"], phi_z=outputs["phi_z"])
     outputs = cell.complete(outputs)
     params = cell.decode(outputs["phi_z"], outputs["h_prev"])
     return outputs, params

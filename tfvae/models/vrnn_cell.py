@@ -16,6 +16,14 @@ Training knows every x_t in advance, so (measured in docs/benchmarks/vrnn.md):
 * ``decode`` evaluates the decoder on the stacked ``(phi_z(z_t), h_{t-1})`` of all steps
   after the loop.
 
+* ``defer_weight_gradients`` (one LSTM layer, a latent with ``linear_h_x``): inside the
+  loop the fused h_{t-1} kernel and the LSTM's z kernel are used through
+  ``stop_gradient``, and their gradients are formed after the loop in one large matmul
+  each. The per-step pre-activations they feed are sums with precomputed inputs
+  (``enc_t = h_{t-1} W_eh + x_feat_t``, ``gates_t = gates_x_t + phi_z W_z + h_{t-1} U``),
+  so the gradient reaching ``x_feat_t``/``gates_x_t`` is exactly the one of those
+  products, and dW = sum_t input_t^T dpre_t = stacked(input)^T stacked(dpre).
+
 The latent block (``vrnn_latent.GaussianLatent`` or a Gaussian-mixture replacement) is
 passed in; its contract is described in ``vrnn_latent``.
 """
@@ -114,6 +122,42 @@ class VRNNCell(keras.layers.Layer):
     """After the training loop: the latent's batched extras (e.g. the prior)."""
     complete = getattr(self.latent, "complete_stats", None)
     return complete(outputs) if complete is not None else outputs
+
+  def can_defer_weight_gradients(self) -> bool:
+    return self.rnn.num_layers == 1 and getattr(self.latent, "linear_h_x", False)
+
+  def defer_weight_gradients(self, pre, consts, holder):
+    """Rewires ``pre``/``consts`` of a training loop for deferred weight gradients.
+
+    After the loop the caller stores the stacked ``h_prev`` and ``phi_z`` in ``holder``;
+    the gradient function reads them from there.
+    """
+    kernel, bias, sizes = consts["h"]
+    z_kernel = consts["z_kernel"]
+    if len(pre["x_feats"]) != len(sizes) - 1:
+      raise ValueError("deferred gradients need one x feature per h layer")
+    x_sizes = [int(f.shape[-1]) for f in pre["x_feats"]]
+    x_feats, gates_x = tf.concat(pre["x_feats"], -1), pre["gates_x"]
+
+    @tf.custom_gradient
+    def tap(x_feats, gates_x, kernel, bias, z_kernel):
+      def grad(d_x_feats, d_gates):
+        flat = lambda a: tf.reshape(a, [-1, a.shape[-1]])
+        d_pre = flat(tf.concat([d_x_feats, d_gates], -1))
+        h_prev = flat(tf.cast(holder["h_prev"], d_pre.dtype))
+        phi_z = flat(tf.cast(holder["phi_z"], d_pre.dtype))
+        d_gates_flat = flat(d_gates)
+        return (d_x_feats, d_gates,
+                tf.matmul(h_prev, d_pre, transpose_a=True),
+                tf.reduce_sum(d_pre, 0),
+                tf.matmul(phi_z, d_gates_flat, transpose_a=True))
+      return (tf.identity(x_feats), tf.identity(gates_x)), grad
+
+    x_feats, gates_x = tap(x_feats, gates_x, kernel, bias, z_kernel)
+    pre = dict(pre, x_feats=tf.split(x_feats, x_sizes, -1), gates_x=gates_x)
+    consts = dict(consts, h=(tf.stop_gradient(kernel), tf.stop_gradient(bias), sizes),
+                  z_kernel=tf.stop_gradient(z_kernel))
+    return pre, consts
 
   def infer_step(self, inputs_t, state, consts):
     """One training step (``consts = prepare(training=True)``): z_t from the posterior,

@@ -125,6 +125,10 @@ class GaussianLatent(keras.layers.Layer):
     return z, {"prior_loc": prior_loc, "prior_scale": prior_scale,
                "post_loc": post_loc, "post_scale": post_scale}
 
+  #: the training step's pre-activation for h layer i is h_feats[i] + x_feats[i]
+  #: (lets the cell defer the fused kernel's weight gradient; see vrnn_cell).
+  linear_h_x = True
+
   # The prior reads only h_{t-1}, which the loop stacks anyway: the training loop runs
   # the encoder alone and the prior network runs once on all steps afterwards.
   @property

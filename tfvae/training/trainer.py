@@ -134,7 +134,8 @@ def train(config, workdir: str, log=print, extra_callbacks=()) -> TrainResult:
                                                           tc.get("lr_schedule")))
   # Model-specific callbacks (e.g. the DVAE's periodic log Z refresh) run before
   # checkpointing, so the saved state includes what they update.
-  callbacks += list(getattr(model, "training_callbacks", lambda: [])())
+  callbacks += list(getattr(model, "training_callbacks",
+                            lambda **unused: [])(splits=splits))
   # Diagnostics that need the data or the workdir (histograms, density PNGs).
   callbacks += list(getattr(model, "diagnostic_callbacks",
                             lambda *unused: [])(splits, workdir))
