@@ -28,8 +28,8 @@ def get_config():
                         idx_dir="")
   config.train = dict(
       batch_size=64, epochs=20, learning_rate=1e-3, clipnorm=1000.0, seed=0,
-      jit_compile=False, steps_per_execution=1, steps_per_epoch=0,
-      precision="float32", early_stopping_patience=0, checkpoint_every=1,
+      jit_compile=False, steps_per_execution=10, steps_per_epoch=0,
+      precision="mixed_bfloat16", early_stopping_patience=0, checkpoint_every=1,
       sample_every=1, validation_every=1, eval_batch_size=500, verbose=2,
       schedules={"kl_weight": dict(kind="linear", start=0.0, end=1.0, duration=2000,
                                    unit="step")})

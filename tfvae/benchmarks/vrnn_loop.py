@@ -1,7 +1,7 @@
 """Times one VRNN training step (forward, backward, Adam) for several loop variants.
 
-  python benchmarks/vrnn_loop.py                       # every variant, T=28 B=64 H=256
-  python benchmarks/vrnn_loop.py --variants=unrolled,while --steps=30
+  python -m tfvae.benchmarks.vrnn_loop                       # every variant, T=28 B=64 H=256
+  python -m tfvae.benchmarks.vrnn_loop --variants=unrolled,while --steps=30
 
 Variants (``+xla`` compiles the step with XLA, ``+bf16`` uses the mixed_bfloat16 policy,
 ``+nodefer`` turns off the deferred weight gradients of ``vrnn_cell``):

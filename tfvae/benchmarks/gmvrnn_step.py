@@ -1,9 +1,9 @@
 """Times one training step (forward, backward, Adam) of the VRNN and both GMVRNNs.
 
-  python benchmarks/gmvrnn_step.py                     # T=28 B=64 H=256, K=5, M=1
-  python benchmarks/gmvrnn_step.py --models=gmvrnn_variational --num_samples=4
+  python -m tfvae.benchmarks.gmvrnn_step                     # T=28 B=64 H=256, K=5, M=1
+  python -m tfvae.benchmarks.gmvrnn_step --models=gmvrnn_variational --num_samples=4
 
-Same shape as benchmarks/vrnn_loop.py (sequential MNIST rows, Gaussian output, every MLP
+Same shape as tfvae/benchmarks/vrnn_loop.py (sequential MNIST rows, Gaussian output, every MLP
 and the LSTM of size H, the model's default ``auto`` loop, ``tf.function`` without XLA).
 Prints wall ms/step and process CPU ms/step (user+sys of this process: on a shared
 machine the wall time also counts other people's work).
