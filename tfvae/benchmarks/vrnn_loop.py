@@ -16,8 +16,7 @@ Variants (``+xla`` compiles the step with XLA, ``+bf16`` uses the mixed_bfloat16
 Prints, per variant, the best and median wall ms/step over ``--blocks`` timed blocks and
 the best process CPU ms/step (user+sys of this process). On a shared machine the wall time
 also counts other people's work: the best block is the closest to an unloaded machine,
-and CPU ms/step <= target implies wall <= target on an idle one (it never exceeds the
-work the process does).
+and the CPU column (all threads of this process) is a load-robust measure of the work.
 """
 import argparse
 import os
