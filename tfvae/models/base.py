@@ -18,6 +18,8 @@ resumed run draws exactly the noise an uninterrupted one would have drawn.
 import keras
 import tensorflow as tf
 
+from tfvae.export import request_checks
+
 
 class LatentVariableModel(keras.Model):
   """Keras model whose ``train_step``/``test_step`` optimise ``loss_terms``."""
@@ -70,8 +72,7 @@ class LatentVariableModel(keras.Model):
     ``serving_default``. Sampling is stateless: the same seed gives the same output.
     """
     def sample(num_samples, seed):
-      tf.debugging.assert_positive(
-          num_samples, message="num_samples must be a positive integer")
+      num_samples = request_checks.positive(num_samples, "num_samples")
       return self.sample(num_samples, tf.stack([seed, tf.constant(0, tf.int32)]))
 
     endpoints = {"sample": (sample, [tf.TensorSpec([], tf.int32, name="num_samples"),

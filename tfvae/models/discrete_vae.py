@@ -36,6 +36,7 @@ from typing import Optional, Sequence
 import keras
 import tensorflow as tf
 
+from tfvae.export import request_checks
 from tfvae.distributions.rbm import BipartiteRBM
 from tfvae.distributions.rbm_kl import rbm_kl_terms, with_gradient_of
 from tfvae.distributions import rbm_partition
@@ -311,8 +312,8 @@ class DiscreteVAE(LatentVariableModel):
   def serving_endpoints(self):
     """``sample(num_samples, gibbs_steps, seed)`` (serving_default) and ``reconstruct``."""
     def sample(num_samples, gibbs_steps, seed):
-      tf.debugging.assert_positive(num_samples, message="num_samples must be positive")
-      tf.debugging.assert_non_negative(gibbs_steps, message="gibbs_steps must be >= 0")
+      num_samples = request_checks.positive(num_samples, "num_samples")
+      gibbs_steps = request_checks.non_negative(gibbs_steps, "gibbs_steps")
       out = self.sample_with_gibbs(num_samples, gibbs_steps,
                                    tf.stack([seed, tf.constant(0, tf.int32)]))
       return {"probs": out["probs"], "samples": out["samples"],

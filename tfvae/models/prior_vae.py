@@ -19,6 +19,7 @@ import numpy as np
 import tensorflow as tf
 import tensorflow_probability as tfp
 
+from tfvae.export import request_checks
 from tfvae.models.base import LatentVariableModel
 from tfvae.models.likelihoods import LikelihoodHead
 from tfvae.models.posteriors import DiagonalGaussianPosterior
@@ -90,11 +91,8 @@ class GatedLatentModel(LatentVariableModel):
       return endpoints
 
     def sample_category(category, num_samples, seed):
-      tf.debugging.assert_positive(num_samples,
-                                   message="num_samples must be a positive integer")
-      tf.debugging.assert_non_negative(category, message="category must be >= 0")
-      tf.debugging.assert_less(category, tf.constant(self.num_categories, tf.int32),
-                               message=f"category must be < {self.num_categories}")
+      num_samples = request_checks.positive(num_samples, "num_samples")
+      category = request_checks.in_range(category, self.num_categories, "category")
       return self.sample_category(category, num_samples,
                                   tf.stack([seed, tf.constant(0, tf.int32)]))
 

@@ -15,6 +15,7 @@ from typing import Optional, Sequence
 import numpy as np
 import tensorflow as tf
 
+from tfvae.export import request_checks
 from tfvae.models.base import LatentVariableModel
 from tfvae.models.sequence_outputs import DEFAULT_OUTPUT, OUTPUTS_FOR_KIND, SequenceOutput
 
@@ -151,9 +152,12 @@ class SequenceModel(LatentVariableModel):
               "data": self.to_data_units(out["samples"])}
 
     def sample_fn(num_samples, length, seed):
+      num_samples = request_checks.positive(num_samples, "num_samples")
+      length = request_checks.positive(length, "length")
       return finish(self.sample(num_samples, tf.stack([seed, 0]), length=length))
 
     def prime_fn(prefix, prefix_mask, length, seed):
+      length = request_checks.positive(length, "length")
       return finish(self.prime(prefix, prefix_mask, length, tf.stack([seed, 0])))
 
     return {"sample": (tf.function(sample_fn, input_signature=sample_sig), sample_sig),
