@@ -20,7 +20,11 @@ def get_config():
       sample_every=1, validation_every=1, eval_batch_size=1000, verbose=2,
       schedules={},
       lr_schedule=dict(kind="exponential", start=1e-3, end=1e-4, begin=300,
-                       duration=200, unit="epoch"))
+                       duration=200, unit="epoch"),
+      # tf.distribute (docs/distributed.md): "default" | "mirrored" | "multi_worker";
+      # logical_cpus=2 splits the CPU into two devices (a correctness check, no speed-up).
+      distribute=dict(strategy="default", devices=(), logical_cpus=0,
+                      communication="auto"))
   config.eval = dict(iwae_samples=5000, chunk_size=500, batch_size=100, seed=0)
   config.export = dict(enabled=True, name="vae_binarized_mnist", base_dir="saved_models")
   return config

@@ -46,11 +46,23 @@ def _configure(config, settings):
   return config
 
 
+def config_settings(config) -> Dict[str, object]:
+  """The speed settings a config trains with (``tfvae-train``'s own loop)."""
+  tc = config.train
+  return dict(loop="fit", jit_compile=bool(tc.get("jit_compile", False)),
+              steps_per_execution=int(tc.get("steps_per_execution", 1) or 1),
+              precision=str(tc.get("precision", "float32")))
+
+
 def measure(config, variant: str, steps_per_window: int = 200, windows: int = 5,
-            seed: int = 0) -> Measurement:
-  """Trains ``windows`` + 1 windows of ``steps_per_window`` steps; the first is warm-up."""
+            seed: int = 0, settings: Dict[str, object] = None) -> Measurement:
+  """Trains ``windows`` + 1 windows of ``steps_per_window`` steps; the first is warm-up.
+
+  ``variant`` names one of ``VARIANTS``, or pass ``settings`` (then ``variant`` is only
+  the label), e.g. ``config_settings(config)``.
+  """
   from tfvae.training.trainer import build  # pylint: disable=g-import-not-at-top
-  settings = VARIANTS[variant]
+  settings = settings or VARIANTS[variant]
   config = _configure(config, settings)
   keras.backend.clear_session()
   splits, model = build(config)
@@ -58,7 +70,9 @@ def measure(config, variant: str, steps_per_window: int = 200, windows: int = 5,
   data = splits.train_dataset(batch, seed)
   times = []
   if settings["loop"] == "manual":
-    step = tf.function(model.train_step)
+    # Wrapped like Keras does: tf.function of the bound method makes autograph treat the
+    # sequence models' static ``_inputs`` as bound (TypeError).
+    step = tf.function(lambda batch: model.train_step(batch))
     iterator = iter(data)
     for _ in range(windows + 1):
       start = time.perf_counter()

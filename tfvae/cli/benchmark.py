@@ -1,10 +1,14 @@
-"""tfvae-benchmark: measured speed of a config's train step under speed levers.
+"""tfvae-benchmark: a named suite of configs, or the speed levers of one config.
 
+  tfvae-benchmark --suite=quick          # every family, short budgets (< 15 min, CPU)
+  tfvae-benchmark --suite=full           # the configs' own budgets, IWAE k = 5000
+  tfvae-benchmark --suite=quick --entries=vae_diag,vae_iaf   # re-run some rows
   tfvae-benchmark --config=configs/vae_binarized_mnist.py --variants=all \
       --output=docs/throughput_vae.json
 
-Prints a table of examples/s and the ratio to the plain tf.function baseline measured in
-the same process, and writes the same figures (plus versions and machine) as JSON.
+A suite writes ``docs/benchmarks/suite_<name>.json`` and regenerates its block of
+``docs/benchmarks.md`` (tfvae.benchmarks.report). ``--config`` prints a table of
+examples/s and the ratio to the plain tf.function baseline measured in the same process.
 """
 import json
 import os
@@ -22,12 +26,39 @@ _VARIANTS = flags.DEFINE_list("variants", ["all"], "Variants (see throughput.VAR
 _STEPS = flags.DEFINE_integer("steps_per_window", 200, "Training steps per timed window.")
 _WINDOWS = flags.DEFINE_integer("windows", 5, "Timed windows after the warm-up window.")
 _OUTPUT = flags.DEFINE_string("output", None, "JSON path for the results.")
-flags.mark_flags_as_required(["config"])
+_SUITE = flags.DEFINE_string("suite", None, "Suite to run (quick, full).")
+_ENTRIES = flags.DEFINE_list("entries", [], "Only these entries of the suite.")
+_REPO = flags.DEFINE_string("repo_root", os.getcwd(), "Repository root (has configs/, docs/).")
+_WORKDIR = flags.DEFINE_string("workdir", "runs/benchmarks", "Where suite runs train.")
+_SHARED = flags.DEFINE_string("shared_data", None,
+                              "Shared data folder (default: <repo_root>/../shared/data).")
+_TIMEOUT = flags.DEFINE_float("entry_timeout", 0, "Seconds per suite entry (0 = none).")
+
+
+def _run_suite():
+  from tfvae.benchmarks.run_suite import run_suite  # pylint: disable=g-import-not-at-top
+  import sys  # pylint: disable=g-import-not-at-top
+  repo = os.path.abspath(_REPO.value)
+  if not os.path.isdir(os.path.join(repo, "configs")):
+    raise app.UsageError(f"--repo_root={repo} has no configs/ folder: run from the "
+                         "repository root or pass --repo_root")
+  shared = _SHARED.value or os.path.join(os.path.dirname(repo), "shared", "data")
+  try:
+    run_suite(_SUITE.value, repo, os.path.join(os.path.abspath(_WORKDIR.value), _SUITE.value),
+              os.path.join(repo, "docs"), shared, entries=_ENTRIES.value or None,
+              timeout=_TIMEOUT.value or None,
+              command="tfvae-benchmark " + " ".join(sys.argv[1:]))
+  except ValueError as e:
+    raise app.UsageError(str(e)) from e
 
 
 def main(argv):
   del argv
   quiet_tensorflow()
+  if _SUITE.value:
+    return _run_suite()
+  if _CONFIG.value is None:
+    raise app.UsageError("pass --suite=quick|full or --config=<config file>")
   import sys  # pylint: disable=g-import-not-at-top
   import keras  # pylint: disable=g-import-not-at-top
   import tensorflow as tf  # pylint: disable=g-import-not-at-top

@@ -48,6 +48,8 @@ def check_config_overrides(argv, flag_name: str = "config") -> None:
       path = arg.split("=", 1)[1]
     elif arg.startswith(f"--{flag_name}."):
       overrides.append(arg[len(flag_name) + 3:].split("=", 1)[0])
+  if path is not None and not os.path.exists(path.split(":", 1)[0]):  # "file.py:arg" form
+    raise SystemExit(f"error: --config file not found: {path}")
   if path is None or not overrides:
     return
   valid = set(flatten_keys(_load_config_file(path)))

@@ -12,7 +12,8 @@ from tfvae.cli.common import quiet_tensorflow
 _WORKDIR = flags.DEFINE_string("workdir", None, "Training workdir (has config.json).")
 _BASE = flags.DEFINE_string("base_dir", None, "Export root (default config.export.base_dir).")
 _NAME = flags.DEFINE_string("name", None, "Model name (default config.export.name).")
-_VERSION = flags.DEFINE_integer("version", None, "Version number (default: next free).")
+_VERSION = flags.DEFINE_integer("version", None, "Version number (default: next free).",
+                                lower_bound=1)
 flags.mark_flags_as_required(["workdir"])
 
 

@@ -12,7 +12,7 @@ from absl import flags
 from tfvae.cli.common import quiet_tensorflow
 
 _WORKDIR = flags.DEFINE_string("workdir", None, "Training workdir (has config.json).")
-_NUM = flags.DEFINE_integer("num_samples", 64, "How many samples.")
+_NUM = flags.DEFINE_integer("num_samples", 64, "How many samples.", lower_bound=1)
 _SEED = flags.DEFINE_integer("seed", 0, "Sampling seed (same seed, same samples).")
 _OUTPUT = flags.DEFINE_string("output", None, "PNG path (default <workdir>/samples.png).")
 flags.mark_flags_as_required(["workdir"])

@@ -22,12 +22,19 @@ def main(argv):
   if len(argv) > 1:
     raise app.UsageError(f"unexpected arguments: {argv[1:]}")
   quiet_tensorflow()
+  config = _CONFIG.value
+  from tfvae.training.config_checks import check_values  # pylint: disable=g-import-not-at-top
+  try:  # types and ranges first, before TensorFlow is imported or the workdir created
+    check_values(config)
+  except ValueError as e:
+    raise SystemExit(f"error: {e}") from e
   from tfvae.export.sampler import export_sampler  # pylint: disable=g-import-not-at-top
   from tfvae.training.trainer import train  # pylint: disable=g-import-not-at-top
-  config = _CONFIG.value
   result = train(config, _WORKDIR.value)
   export_dir = None
-  if config.export.get("enabled", True) and not result.stopped_on_nan:
+  # Under MultiWorkerMirroredStrategy only the chief exports (one writer per folder).
+  if (config.export.get("enabled", True) and not result.stopped_on_nan
+      and getattr(result, "is_chief", True)):
     export_dir = export_sampler(result.model, config.export.base_dir, config.export.name)
   print(f"epochs done:      {result.epochs_done}")
   if result.history.get("val_elbo"):

@@ -4,11 +4,12 @@ The package ships ``assets/binarized_mnist.npz`` (packed bits, ~2.3 MB; provenan
 licence in ``assets/NOTICE.md``), so the default dataset needs no network.
 """
 import os
+import zipfile
 from typing import Optional
 
 import numpy as np
 
-from tfvae.data.splits import DatasetSplits
+from tfvae.data.splits import DatasetSplits, load_npz
 from tfvae.registry import DATASETS
 
 EMBEDDED_PATH = os.path.join(os.path.dirname(__file__), "assets", "binarized_mnist.npz")
@@ -20,22 +21,32 @@ def read_packed(path: str) -> dict:
     raise FileNotFoundError(
         f"binarized MNIST file not found: {path} (expected an .npz with keys "
         "'train', 'valid', 'test' of packed bits)")
-  with np.load(path) as data:
+  with load_npz(path, "keys 'train', 'valid', 'test' of packed bits") as data:
     missing = {"train", "valid", "test"} - set(data.files)
     if missing:
       raise ValueError(f"{path} lacks keys {sorted(missing)}")
-    return {k: np.unpackbits(data[k], axis=1, count=784) for k in ("train", "valid", "test")}
+    try:
+      return {k: np.unpackbits(data[k], axis=1, count=784)
+              for k in ("train", "valid", "test")}
+    except (OSError, ValueError, TypeError, zipfile.BadZipFile, EOFError) as e:
+      raise ValueError(f"{path} is corrupt or not packed bits ({e}): expected uint8 "
+                       "rows of np.packbits(784 pixels)") from e
 
 
 @DATASETS.register("binarized_mnist")
 def load_binarized_mnist(path: Optional[str] = None, labels_path: Optional[str] = None,
-                         **unused) -> DatasetSplits:
+                         train_on_valid: bool = False, **unused) -> DatasetSplits:
   """The embedded static binarization, or the same format from ``path``.
 
   ``labels_path`` optionally names a ``.npy`` of test labels (for cluster accuracy).
+  ``train_on_valid``: train on train + valid (60k), the usual protocol for final test
+  figures on this dataset; the valid split is then kept for monitoring only (it is
+  training data, so its bound is optimistic).
   """
   del unused
   arrays = read_packed(path or EMBEDDED_PATH)
+  if train_on_valid:
+    arrays["train"] = np.concatenate([arrays["train"], arrays["valid"]])
   labels = None
   if labels_path:
     if not os.path.exists(labels_path):

@@ -5,6 +5,7 @@ Pixels are scaled to [0, 1]. The last 10,000 training images form the validation
 """
 import gzip
 import os
+import zlib
 from typing import Optional
 
 import numpy as np
@@ -22,8 +23,12 @@ NUM_VALID = 10000
 def read_idx(path: str) -> np.ndarray:
   """Reads an IDX file (optionally gzipped): magic, dims, then uint8 data."""
   opener = gzip.open if path.endswith(".gz") else open
-  with opener(path, "rb") as f:
-    data = f.read()
+  try:
+    with opener(path, "rb") as f:
+      data = f.read()
+  except (EOFError, gzip.BadGzipFile, zlib.error) as e:  # truncated or not gzip
+    raise ValueError(f"{path} is not a readable gzipped IDX file ({e}); download it "
+                     "again") from e
   if len(data) < 4 or data[0] != 0 or data[1] != 0 or data[2] != 0x08:
     raise ValueError(f"{path} is not an unsigned-byte IDX file")
   ndim = data[3]

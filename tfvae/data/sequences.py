@@ -20,7 +20,7 @@ from typing import Dict, List, Optional, Sequence, Tuple
 import numpy as np
 import tensorflow as tf
 
-from tfvae.data.splits import check_binary, check_finite
+from tfvae.data.splits import check_binary, check_finite, load_npz
 from tfvae.registry import DATASETS
 
 AUTOTUNE = tf.data.AUTOTUNE
@@ -217,7 +217,8 @@ def read_stroke3_npz(path: str) -> Dict[str, List[np.ndarray]]:
   """Drawings of a flat stroke-3 ``.npz``: ``{split: [int16 (L_i, 3), ...]}``."""
   if not os.path.exists(path):
     raise FileNotFoundError(f"stroke file not found: {path}")
-  with np.load(path) as data:
+  layout = "the flat stroke-3 layout ('<split>_strokes', '<split>_offsets')"
+  with load_npz(path, layout) as data:
     out = {}
     for split in SPLITS:
       keys = (f"{split}_strokes", f"{split}_offsets")
@@ -229,6 +230,7 @@ def read_stroke3_npz(path: str) -> Dict[str, List[np.ndarray]]:
       strokes, offsets = data[keys[0]], data[keys[1]]
       if strokes.ndim != 2 or strokes.shape[1] != 3:
         raise ValueError(f"{path}:{keys[0]} must be (P, 3), got {strokes.shape}")
+      check_finite(strokes, f"{path}:{keys[0]}")
       if offsets[0] != 0 or offsets[-1] != len(strokes) or np.any(np.diff(offsets) < 0):
         raise ValueError(f"{path}:{keys[1]} must rise from 0 to {len(strokes)}")
       out[split] = [strokes[a:b] for a, b in zip(offsets[:-1], offsets[1:])]

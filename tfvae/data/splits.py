@@ -1,5 +1,6 @@
 """In-memory dataset splits and the checks every loader shares."""
 import dataclasses
+import zipfile
 from typing import Dict, Optional, Tuple
 
 import numpy as np
@@ -104,3 +105,15 @@ def check_likelihood(splits: DatasetSplits, likelihood: str) -> None:
         check_binary(splits.split(split), f"{splits.name}/{split}")
   for split in ("train", "valid", "test"):
     check_finite(splits.split(split), f"{splits.name}/{split}")
+
+
+def load_npz(path: str, expected: str):
+  """``np.load`` of an ``.npz``; a ``ValueError`` naming ``path`` and the ``expected``
+  layout if it is not a readable npz (corrupt, truncated, another format)."""
+  try:
+    data = np.load(path, allow_pickle=False)
+  except (OSError, ValueError, EOFError, zipfile.BadZipFile) as e:
+    raise ValueError(f"{path} is not a readable .npz file ({e}); expected {expected}") from e
+  if not isinstance(data, np.lib.npyio.NpzFile):
+    raise ValueError(f"{path} holds a single array, not an .npz archive; expected {expected}")
+  return data

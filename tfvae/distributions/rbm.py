@@ -15,10 +15,19 @@ holding W, b_l, b_r (trainable) and persistent Gibbs chains (non-trainable), so 
 negative phase of the KL gradient (eq. 11 / 25) reads samples of p(z) that are advanced
 a few block-Gibbs sweeps per training step, as in persistent contrastive divergence.
 All randomness is stateless (``seed`` is an ``int32[2]``).
+
+Under ``tf.distribute`` with R replicas the chains stay ONE mirrored variable (identical
+on every replica, checkpointed whole): inside a training step replica r advances its
+block of ``num_chains / R`` rows with its own seed, the blocks are all-gathered in replica
+order and every replica stores (ONLY_FIRST_REPLICA) and uses the same full set. So the
+negative phase reads ``num_chains`` chains as with one replica, the Gibbs work is split,
+and a checkpoint restores under any R dividing ``num_chains``.
 """
 import keras
 import numpy as np
 import tensorflow as tf
+
+from tfvae.training import distribute
 
 
 # ------------------------------------------------------------ functional core
@@ -124,6 +133,7 @@ class BipartiteRBM(keras.layers.Layer):
                                    dtype="float32", name="bias_right")
     self.chains = self.add_weight(shape=(self.num_chains, self.num_units),
                                   initializer="zeros", trainable=False, dtype="float32",
+                                  aggregation="only_first_replica",
                                   name="persistent_chains")
 
   # --------------------------------------------------------------- densities
@@ -162,9 +172,14 @@ class BipartiteRBM(keras.layers.Layer):
     return self.gibbs(self.random_state(num, seed_init), num_sweeps, seed_run)
 
   def advance_chains(self, seed, num_sweeps=None):
-    """Runs the persistent chains ``num_sweeps`` (default ``gibbs_steps``) and stores them."""
+    """Runs the persistent chains ``num_sweeps`` (default ``gibbs_steps``) and stores them.
+
+    Inside a replica of R > 1: this replica's block of rows only, then all blocks are
+    gathered (see the module docstring); returns the full ``[num_chains, n]`` state.
+    """
     steps = self.gibbs_steps if num_sweeps is None else num_sweeps
-    state = tf.stop_gradient(self.gibbs(self.chains, steps, seed))
+    local = distribute.shard_rows(tf.convert_to_tensor(self.chains), "persistent chains")
+    state = distribute.gather_rows(tf.stop_gradient(self.gibbs(local, steps, seed)))
     self.chains.assign(state)
     return state
 

@@ -11,6 +11,7 @@ import re
 import shutil
 
 import keras
+import tensorflow as tf
 
 
 def next_version(model_dir: str) -> int:
@@ -20,23 +21,39 @@ def next_version(model_dir: str) -> int:
   return max(versions, default=0) + 1
 
 
+def shape_checked(fn, signature):
+  """``fn`` whose tensor inputs first pass ``tf.ensure_shape`` with their signature's
+  shape: a request of the wrong shape (e.g. ``x`` of [2, 10] for [None, 784]) fails with
+  "Shape of tensor x [2,10] is not compatible with expected shape [?,784]" instead of a
+  matmul error deep in the graph (TF Serving's session does not check fed shapes)."""
+  def checked(*args):
+    return fn(*[tf.ensure_shape(a, spec.shape) for a, spec in zip(args, signature)])
+  return checked
+
+
 def export_sampler(model, base_dir: str, name: str, version: int = None) -> str:
   """Writes ``model``'s serving endpoints as a SavedModel; returns its directory."""
-  if not re.fullmatch(r"[A-Za-z0-9_.-]+", name or ""):
-    raise ValueError(f"export name must be letters, digits, '_', '-' or '.', got {name!r}")
+  if not re.fullmatch(r"[A-Za-z0-9_.-]+", name or "") or set(name) == {"."}:
+    raise ValueError("export name must be letters, digits, '_', '-' or '.' (not only "
+                     f"dots), got {name!r}")
   model_dir = os.path.join(base_dir, name)
   version = next_version(model_dir) if version is None else int(version)
   if version < 1:
     raise ValueError(f"version must be a positive integer, got {version}")
   final = os.path.join(model_dir, str(version))
   if os.path.exists(final):
-    raise FileExistsError(f"{final} exists; pick another version or remove it")
-  os.makedirs(model_dir, exist_ok=True)
-  tmp = os.path.join(model_dir, f".tmp-{version}-{os.getpid()}")
+    raise FileExistsError(f"{final} exists; pick another version (next free: "
+                          f"{next_version(model_dir)}) or remove it")
   archive = keras.export.ExportArchive()
   archive.track(model)
   for endpoint, (fn, signature) in model.serving_endpoints().items():
-    archive.add_endpoint(endpoint, fn, input_signature=signature)
+    archive.add_endpoint(endpoint, shape_checked(fn, signature), input_signature=signature)
+  try:
+    os.makedirs(model_dir, exist_ok=True)
+  except OSError as e:
+    raise OSError(f"cannot create the export folder {model_dir} ({e.strerror or e}); "
+                  "pass a writable base_dir") from e
+  tmp = os.path.join(model_dir, f".tmp-{version}-{os.getpid()}")
   try:
     archive.write_out(tmp, verbose=False)
     os.rename(tmp, final)

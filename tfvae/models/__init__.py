@@ -19,7 +19,26 @@ def build_model(model_config, splits, seed: int = 0):
   settings = dict(model_config)
   name = settings.pop("name")
   cls = MODELS.get(name)
+  arguments = splits.model_arguments()
   try:
-    return cls(seed=seed, **splits.model_arguments(), **settings)
-  except TypeError as e:
-    raise TypeError(f"bad settings for model {name!r}: {e}") from e
+    return cls(seed=seed, **arguments, **settings)
+  except (TypeError, ValueError) as e:
+    message = f"bad settings for model {name!r} (config.model): {e}"
+    if "keyword argument" in str(e):  # an unknown key (Python's or Keras' message)
+      valid = sorted(model_settings(cls) - set(arguments) - {"seed"})
+      message += f"; valid settings: {', '.join(valid)}"
+    raise (TypeError if isinstance(e, TypeError) else ValueError)(message) from e
+
+
+def model_settings(cls) -> set:
+  """Constructor argument names of ``cls`` and its bases up to ``keras.Model``."""
+  import inspect  # pylint: disable=g-import-not-at-top
+  import keras  # pylint: disable=g-import-not-at-top
+  names = set()
+  for klass in cls.__mro__:
+    if klass is keras.Model or not issubclass(klass, keras.Model):
+      break
+    for p in inspect.signature(klass.__init__).parameters.values():
+      if p.name != "self" and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD):
+        names.add(p.name)
+  return names

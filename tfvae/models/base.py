@@ -14,11 +14,19 @@ benchmark all read one dict. Subclasses list their names in ``loss_term_names``.
 Randomness is explicit: ``next_seed()`` returns a stateless ``int32[2]`` seed derived from
 the model's ``seed`` and a non-trainable step counter that lives in the checkpoint, so a
 resumed run draws exactly the noise an uninterrupted one would have drawn.
+
+Under ``tf.distribute`` (``tfvae.training.distribute``, ``docs/distributed.md``) the counter
+is ONLY_FIRST_REPLICA (one value on every replica, advanced once per call) and the seed
+folds in the replica id, so replicas draw different, reproducible noise. ``train_step``
+minimises the batch-mean loss / R because Keras' optimizer sums the replicas' gradients:
+the update equals the single-replica update at equal global batch.
 """
 import keras
 import tensorflow as tf
+from keras.src.backend import AutocastScope  # no public alias in Keras 3
 
 from tfvae.export import request_checks
+from tfvae.training import distribute
 
 
 class LatentVariableModel(keras.Model):
@@ -32,7 +40,7 @@ class LatentVariableModel(keras.Model):
     self.seed = int(seed)
     self.seed_counter = self.add_weight(
         shape=(), dtype="int64", initializer="zeros", trainable=False,
-        name="seed_counter")
+        aggregation="only_first_replica", name="seed_counter")
     #: KL weight beta of the training objective; schedules assign to it.
     self.kl_weight = self.add_weight(
         shape=(), dtype="float32", initializer="ones", trainable=False,
@@ -41,10 +49,14 @@ class LatentVariableModel(keras.Model):
 
   # ---------------------------------------------------------------- randomness
   def next_seed(self) -> tf.Tensor:
-    """A fresh stateless seed ``int32[2]``; advances the checkpointed counter."""
+    """A fresh stateless seed ``int32[2]``; advances the checkpointed counter.
+
+    Inside a replica of R > 1 the seed also folds in the replica id.
+    """
     count = self.seed_counter.assign_add(1)
-    return tf.stack([tf.constant(self.seed % (2**31 - 1), tf.int32),
-                     tf.cast(count % (2**31 - 1), tf.int32)])
+    return distribute.fold_in_replica(
+        tf.stack([tf.constant(self.seed % (2**31 - 1), tf.int32),
+                  tf.cast(count % (2**31 - 1), tf.int32)]))
 
   # ------------------------------------------------------------ to implement
   def loss_terms(self, x, training: bool = False):
@@ -110,17 +122,21 @@ class LatentVariableModel(keras.Model):
       raise KeyError(f"{type(self).__name__}.loss_terms did not return {missing}")
     for tracker in self._trackers:
       tracker.update_state(terms[tracker.name])
-    return {t.name: t.result() for t in self._trackers}
+    # Keras averages these over the replicas (shape [1] across workers, see step_logs).
+    return distribute.step_logs({t.name: t.result() for t in self._trackers})
 
   def train_step(self, data):
     x = self._inputs(data)
     with tf.GradientTape() as tape:
       terms = self.loss_terms(x, training=True)
       # Under mixed_float16 the optimizer is a LossScaleOptimizer; scale_loss is
-      # the identity otherwise.
-      scaled = self.optimizer.scale_loss(terms["loss"])
+      # the identity otherwise. With R replicas the optimizer sums their gradients,
+      # hence the 1/R (identity with one replica).
+      scaled = self.optimizer.scale_loss(
+          distribute.scale_loss_for_replicas(terms["loss"]))
     variables = self.trainable_variables
-    grads = tape.gradient(scaled, variables)
+    grads = distribute.gradients_for_apply(tape.gradient(scaled, variables),
+                                           self.optimizer)
     self.optimizer.apply(grads, variables)
     return self._update_trackers(terms)
 
@@ -129,6 +145,19 @@ class LatentVariableModel(keras.Model):
     terms = self.loss_terms(x, training=False)
     return self._update_trackers(terms)
 
+  @property
+  def input_dtype(self):
+    """Keras casts ``call`` inputs to this: the data as given (float32), not the policy's
+    compute dtype (a mixed-precision model's networks cast their own inputs)."""
+    return "float32"
+
   def call(self, x, training=False):
-    """Runs the model once (builds every layer); returns the loss-term dict."""
-    return self.loss_terms(x, training=training)
+    """Runs the model once (builds every layer); returns the loss-term dict.
+
+    Computes what ``train_step`` computes under any precision policy: Keras wraps a
+    mixed-precision model's ``call`` in an autocast scope (float variables read as
+    float16/bfloat16), but the model body reads its variables and builds distributions in
+    float32, so that scope is cleared here; each network still opens its own.
+    """
+    with AutocastScope(None):
+      return self.loss_terms(x, training=training)

@@ -24,6 +24,11 @@ prefer its own component instead of one component winning every x.
 Generation (sec. 5): c from the aggregated posterior q(c) = mean_x q(c|x) over the training
 data (eq. 14; the non-trainable variable ``aggregated_posterior``, refreshed by
 ``update_aggregated_posterior``) or from the uniform prior, then z ~ p(z|c), x ~ p(x|z, c).
+
+Under ``tf.distribute`` (docs/distributed.md) the running sums of q(c|x) add up every
+replica's batch shard (all-reduced, one value on every replica), so q(c) from them is the
+mean over the global batches; the exact q(c) over the training split is computed outside
+the replicas by the callback, identically with any number of replicas.
 """
 from typing import Sequence
 
@@ -38,6 +43,7 @@ from tfvae.models.posteriors import DiagonalGaussianPosterior
 from tfvae.models.prior_vae import GatedLatentModel
 from tfvae.nets.gated import gated_mlp
 from tfvae.registry import MODELS
+from tfvae.training import distribute
 
 tfd = tfp.distributions
 
@@ -92,14 +98,15 @@ class CPVAE(GatedLatentModel):
         name="aggregated_posterior",
         initializer=keras.initializers.Constant(1.0 / self.num_categories))
     # Running sums of q(c|x) over the training batches of the current epoch (summed
-    # across replicas under tf.distribute); ``AggregatedPosteriorCallback`` turns them
-    # into q(c) when no dataset is given.
+    # across replicas under tf.distribute: all-reduced in the step, then one value on
+    # every replica); ``AggregatedPosteriorCallback`` turns them into q(c) when no
+    # dataset is given.
     self.category_prob_sum = self.add_weight(
         shape=(self.num_categories,), dtype="float32", trainable=False,
-        initializer="zeros", aggregation="sum", name="category_prob_sum")
+        initializer="zeros", aggregation="only_first_replica", name="category_prob_sum")
     self.category_prob_count = self.add_weight(
         shape=(), dtype="float32", trainable=False, initializer="zeros",
-        aggregation="sum", name="category_prob_count")
+        aggregation="only_first_replica", name="category_prob_count")
 
   # ------------------------------------------------------------------ pieces
   def encode_all(self, x):
@@ -154,8 +161,9 @@ class CPVAE(GatedLatentModel):
     kl = b1 + b2
     probs = tf.nn.softmax(logits, axis=-1)
     if training:
-      self.category_prob_sum.assign_add(tf.reduce_sum(probs, axis=0))
-      self.category_prob_count.assign_add(tf.cast(tf.shape(probs)[0], tf.float32))
+      distribute.add_across_replicas(self.category_prob_sum, tf.reduce_sum(probs, axis=0))
+      distribute.add_across_replicas(self.category_prob_count,
+                                     tf.cast(tf.shape(probs)[0], tf.float32))
     batch_q_c = tf.reduce_mean(probs, axis=0)
     batch_entropy = -tf.reduce_sum(batch_q_c * tf.math.log(batch_q_c + 1e-12))
     _, prior_scale = self.prior.loc_and_scale()

@@ -29,6 +29,12 @@ Warm-up (appendix H): the continuous KL terms are scaled by ``kl_weight`` and th
 by ``kl_weight * rbm_kl_weight``; schedules assign both (``config.train.schedules``).
 The spike-and-exponential beta is trainable but capped by the ``beta_cap`` variable,
 which a linear schedule raises with the epochs.
+
+Under ``tf.distribute`` with R replicas (docs/distributed.md): the ``rbm_chains`` persistent
+chains stay one set, identical on every replica; each replica advances its block of
+``rbm_chains / R`` chains with its own seed and the blocks are gathered, so the negative
+phase sees all chains as with one replica (``rbm_chains`` must be divisible by R). Batch
+norms use global-batch statistics; ``log_z`` is refreshed by a callback outside the replicas.
 """
 import math
 from typing import Optional, Sequence

@@ -58,6 +58,11 @@ class HierarchicalRBMPosterior(keras.layers.Layer):
     track_as_attributes(self, "group_logit_norm", self.logit_norms)
 
   @property
+  def input_dtype(self):
+    """``x`` and ``beta`` stay float32 under mixed precision (the nets cast their inputs)."""
+    return "float32"
+
+  @property
   def has_spike(self):
     return self.smoothing_cls.has_spike
 

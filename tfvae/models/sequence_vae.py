@@ -293,11 +293,30 @@ class SequenceVAE(LatentVariableModel):
     ``features``, ``mask``.
     """
     z = tf.random.stateless_normal([num_samples, self.latent_dim], seed=seed)
-    out = dict(self.generate(z))
+    return self._with_steps(self.generate(z))
+
+  def _with_steps(self, generated):
+    """Adds ``probs`` and ``samples`` ``[n, T, num_types + 1]`` to a ``generate`` dict."""
+    out = dict(generated)
     mask = out["mask"][..., None]
     out["probs"] = tf.concat([out["type_probs"], out["features"][..., None]], -1) * mask
     out["samples"] = self.as_steps(out)
     return out
+
+  def serving_endpoints(self):
+    """``sample(num_samples, seed)`` (serving_default) and ``reconstruct(x)`` with
+    ``x: float32[None, max_length, num_types + 1]``: algorithm 2 from the posterior mean.
+    Both return ``types`` int32 ``[n, T]`` and float32 ``features``, ``mask`` ``[n, T]``,
+    ``type_probs`` ``[n, T, num_types]``, ``probs``, ``samples`` ``[n, T, num_types + 1]``.
+    """
+    endpoints = super().serving_endpoints()
+
+    def reconstruct(x):
+      return self._with_steps(self.reconstruct(x))
+
+    endpoints["reconstruct"] = (reconstruct, [
+        tf.TensorSpec([None, self.max_length, self.step_size], tf.float32, name="x")])
+    return endpoints
 
   def describe_samples(self, samples) -> list:
     """Readable layer lists of ``sample``/``generate`` outputs (or of raw sequences)."""

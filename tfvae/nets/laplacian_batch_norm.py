@@ -9,11 +9,18 @@ scale is kept in [lo, hi] and the offset in [-s, s] (s = lo + (hi - lo) sigmoid(
 o = s tanh(v)); the paper uses (2, 3) on the logits of the posterior over the RBM units
 so that every unit is both on and off within a minibatch. Unbounded: s = 1 + u, o = v.
 Moving averages of the mean and of mean|y| replace the batch statistics at inference.
+
+Under ``tf.distribute`` the training statistics are those of the global batch (replica
+means all-reduced, as Keras' ``BatchNormalization(synchronized=True)``; exact for equal
+per-replica batches), so every replica normalises alike and the moving averages (MEAN
+aggregation) stay identical across replicas.
 """
 from typing import Optional, Sequence
 
 import keras
 import tensorflow as tf
+
+from tfvae.training import distribute
 
 
 class LaplacianBatchNorm(keras.layers.Layer):
@@ -21,6 +28,7 @@ class LaplacianBatchNorm(keras.layers.Layer):
 
   def __init__(self, scale_bounds: Optional[Sequence[float]] = None, momentum: float = 0.99,
                epsilon: float = 1e-3, **kwargs):
+    kwargs.setdefault("dtype", "float32")  # float32 statistics under mixed precision
     super().__init__(**kwargs)
     if scale_bounds is not None:
       lo, hi = (float(b) for b in scale_bounds)
@@ -37,9 +45,9 @@ class LaplacianBatchNorm(keras.layers.Layer):
     self.raw_scale = self.add_weight(initializer="zeros", name="raw_scale", **kw)
     self.raw_offset = self.add_weight(initializer="zeros", name="raw_offset", **kw)
     self.moving_mean = self.add_weight(initializer="zeros", trainable=False,
-                                       name="moving_mean", **kw)
+                                       aggregation="mean", name="moving_mean", **kw)
     self.moving_mad = self.add_weight(initializer="ones", trainable=False,
-                                      name="moving_mad", **kw)
+                                      aggregation="mean", name="moving_mad", **kw)
 
   def scale_and_offset(self):
     if self.scale_bounds is None:
@@ -52,8 +60,8 @@ class LaplacianBatchNorm(keras.layers.Layer):
     x = tf.cast(x, tf.float32)
     if training:
       axes = list(range(len(x.shape) - 1))
-      mean = tf.reduce_mean(x, axis=axes)
-      mad = tf.reduce_mean(tf.abs(x - mean), axis=axes)
+      mean = distribute.replica_mean(tf.reduce_mean(x, axis=axes))
+      mad = distribute.replica_mean(tf.reduce_mean(tf.abs(x - mean), axis=axes))
       m = self.momentum
       self.moving_mean.assign(m * self.moving_mean + (1.0 - m) * tf.stop_gradient(mean))
       self.moving_mad.assign(m * self.moving_mad + (1.0 - m) * tf.stop_gradient(mad))

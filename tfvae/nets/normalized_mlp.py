@@ -28,7 +28,10 @@ def make_norm(kind: str, name: str, **kwargs):
   if kind == "laplacian":
     return LaplacianBatchNorm(name=name, **kwargs)
   if kind == "batch":
-    return keras.layers.BatchNormalization(name=name)
+    # Global-batch statistics under tf.distribute, so replicas (and their moving
+    # averages) stay identical; plain statistics with one replica.
+    from tfvae.training.distribute import num_replicas  # pylint: disable=g-import-not-at-top
+    return keras.layers.BatchNormalization(name=name, synchronized=num_replicas() > 1)
   if kind == "none":
     return None
   raise ValueError(f"norm must be one of {NORMS}, got {kind!r}")

@@ -3,8 +3,19 @@
 ``tf.train.CheckpointManager`` writes the data and index files first and then replaces
 the small ``checkpoint`` state file atomically, so a run killed mid-write resumes from
 the last complete checkpoint. Only finite states are saved (see ``CheckpointCallback``).
+A run killed mid-write leaves files that the state file does not list (a ``*_temp``
+folder, or the data and index of the uncommitted checkpoint); ``restore_latest`` (the
+start of training) removes them, so the directory holds only committed checkpoints.
+
+Tests only: ``TFVAE_TEST_CHECKPOINT_PAUSE=<epoch>:<seconds>`` makes the save of epoch
+``<epoch>`` print a line and sleep after its data and index are written and before they
+are committed to the state file, so a test can kill the process at exactly that moment.
 """
 import os
+import re
+import shutil
+import sys
+import time
 
 import keras
 import numpy as np
@@ -42,26 +53,90 @@ class Checkpointer:
     return self.manager.latest_checkpoint
 
   def restore_latest(self) -> int:
-    """Restores the newest checkpoint if any; returns the number of finished epochs."""
+    """Restores the newest checkpoint if any; returns the number of finished epochs.
+
+    First removes what an interrupted save left behind (see the module docstring).
+    """
+    self.remove_incomplete()
     path = self.manager.latest_checkpoint
     if path is None:
       return 0
-    try:
-      self.checkpoint.restore(path).assert_existing_objects_matched()
-    except (tf.errors.OpError, AssertionError, ValueError) as e:
-      raise RuntimeError(
-          f"checkpoint {path} cannot be restored into this model ({e}); it may be "
-          "corrupt or come from a different config. Use a new --workdir or remove "
-          f"{self.directory}") from e
-    return int(self.epoch.numpy())
+    return self.restore(path)
 
   def restore(self, path: str) -> int:
-    self.checkpoint.restore(path).assert_existing_objects_matched()
+    """Restores ``path`` (a prefix such as ``.../ckpt-3``); returns its epoch.
+
+    Raises ``FileNotFoundError`` if it does not exist and ``CheckpointError`` if it is
+    corrupt or holds another model's variables.
+    """
+    if not tf.io.gfile.exists(path + ".index"):
+      known = ", ".join(self.manager.checkpoints) or "none"
+      raise FileNotFoundError(f"checkpoint {path} not found (no {path}.index); "
+                              f"checkpoints in {self.directory}: {known}")
+    try:
+      self.checkpoint.restore(path).assert_existing_objects_matched()
+    except (tf.errors.OpError, AssertionError, ValueError, IndexError) as e:
+      # A truncated data file surfaces as IndexError("Read less bytes than requested").
+      raise CheckpointError(
+          f"checkpoint {path} cannot be restored into this model ({type(e).__name__}: "
+          f"{str(e).splitlines()[0] if str(e) else ''}); it is corrupt (e.g. truncated) or "
+          "comes from a different config. Use a new --workdir, or remove "
+          f"{self.directory} to start again") from e
     return int(self.epoch.numpy())
+
+  def remove_incomplete(self) -> list:
+    """Deletes files of interrupted saves: ``ckpt-N_temp*`` folders and ``ckpt-N.*``
+    files of checkpoints that the state file does not list. Returns what it removed."""
+    if not os.path.isdir(self.directory):
+      return []
+    committed = {os.path.basename(p) for p in self.manager.checkpoints}
+    removed = []
+    for name in sorted(os.listdir(self.directory)):
+      path = os.path.join(self.directory, name)
+      match = re.fullmatch(r"(ckpt-\d+)(_temp.*|\.index|\.data-\d+-of-\d+)|"
+                           r"(checkpoint\.tmp[0-9a-f]+)", name)
+      if match is None:
+        continue
+      stale = match.group(3) or match.group(2).startswith("_temp")
+      if stale or match.group(1) not in committed:
+        if os.path.isdir(path):
+          shutil.rmtree(path, ignore_errors=True)
+        elif os.path.exists(path):
+          try:
+            os.remove(path)
+          except FileNotFoundError:  # another worker removed it first
+            pass
+        removed.append(name)
+    return removed
 
   def save(self, epoch: int) -> str:
     self.epoch.assign(epoch)
-    return self.manager.save(checkpoint_number=epoch)
+    options = None
+    pause = _test_pause(epoch)
+    if pause:
+      options = tf.train.CheckpointOptions(experimental_write_callbacks=[pause])
+    return self.manager.save(checkpoint_number=epoch, options=options)
+
+
+class CheckpointError(RuntimeError):
+  """A checkpoint exists but cannot be restored (corrupt, or another model's)."""
+
+
+def _test_pause(epoch: int):
+  """The ``TFVAE_TEST_CHECKPOINT_PAUSE`` hook (tests only; see the module docstring)."""
+  spec = os.environ.get("TFVAE_TEST_CHECKPOINT_PAUSE")
+  if not spec:
+    return None
+  at, seconds = spec.split(":")
+  if int(at) != int(epoch):
+    return None
+
+  def pause(save_path):
+    print(f"TFVAE_TEST_CHECKPOINT_PAUSE: {save_path} written, not committed", flush=True)
+    sys.stdout.flush()
+    time.sleep(float(seconds))
+
+  return pause
 
 
 def weights_are_finite(model: keras.Model) -> bool:

@@ -93,3 +93,20 @@ def schedules_from_config(schedules, lr_schedule=None) -> list:
   if lr_schedule:
     callbacks.append(VariableSchedule("optimizer.learning_rate", **dict(lr_schedule)))
   return callbacks
+
+
+def check_schedules(schedules, lr_schedule=None) -> None:
+  """Raises ``ValueError`` naming the config entry of a malformed schedule spec (unknown
+  kind or unit, missing ``end``/``duration``/``rate``, unknown argument); run before
+  training starts so nothing is written for a config that cannot run."""
+  specs = [(f"train.schedules.{name}", spec) for name, spec in dict(schedules or {}).items()]
+  if lr_schedule:
+    specs.append(("train.lr_schedule", lr_schedule))
+  for where, spec in specs:
+    try:
+      VariableSchedule(where, **dict(spec))
+    except TypeError as e:  # unknown or missing argument
+      raise ValueError(f"config.{where}: {e}; a schedule takes kind, start, end, "
+                       "duration, rate, unit, begin") from e
+    except ValueError as e:
+      raise ValueError(f"config.{where}: {e}") from e

@@ -11,6 +11,12 @@ Workdir layout::
 Re-running with the same workdir resumes from the last checkpoint: the epoch counter,
 optimizer state and the model's seed counter are restored, and the data order of epoch
 e depends only on (seed, e), so the resumed run reproduces the uninterrupted one.
+
+Distribution (``config.train.distribute``, see ``tfvae.training.distribute`` and
+docs/distributed.md): the model, optimizer and every variable are built in
+``strategy.scope()``; ``train.batch_size`` is the global batch. In a multi-worker
+cluster only the chief writes into ``workdir``; the other workers restore from it and
+write their (collective) checkpoints into a temporary folder that is deleted at the end.
 """
 import dataclasses
 import json
@@ -21,11 +27,14 @@ from typing import Optional
 import keras
 import ml_collections
 import numpy as np
+import tensorflow as tf
 
 from tfvae.data import load_dataset
 from tfvae.models import build_model
 from tfvae.training import callbacks as cb
+from tfvae.training import distribute
 from tfvae.training.checkpoints import CheckpointCallback, Checkpointer, checkpoint_dir
+from tfvae.training.config_checks import check_config, check_same_run
 from tfvae.training.precision import set_precision
 from tfvae.training.schedules import schedules_from_config
 
@@ -42,6 +51,8 @@ class TrainResult:
   stopped_on_nan: bool = False
   model: object = None
   splits: object = None
+  is_chief: bool = True  # False on non-chief workers (they leave workdir untouched)
+  epoch_seconds: tuple = ()  # training time of each epoch of this call (first compiles)
 
 
 def save_config(config, workdir: str) -> None:
@@ -69,34 +80,68 @@ def make_optimizer(train_config) -> keras.optimizers.Optimizer:
   return keras.optimizers.Adam(**kwargs)
 
 
-def build(config, compile_model: bool = True):
-  """Data splits and a compiled, built model (optimizer variables created)."""
+def build(config, compile_model: bool = True, strategy=None):
+  """Data splits and a compiled, built model (optimizer variables created).
+
+  Model, optimizer and variables are created in ``strategy.scope()`` (default: the
+  current strategy); ``config.train.batch_size`` must be divisible by its replicas.
+  """
   set_precision(config.train.get("precision", "float32"))
   keras.utils.set_random_seed(int(config.train.seed))
+  strategy = strategy or tf.distribute.get_strategy()
+  distribute.per_replica_batch(config.train.batch_size, strategy)
   splits = load_dataset(config.dataset)
-  model = build_model(config.model, splits, seed=int(config.train.seed))
   likelihood = config.model.get("likelihood")
   if likelihood:
     splits.check_likelihood(likelihood)
-  if compile_model:
-    model.compile(optimizer=make_optimizer(config.train),
-                  jit_compile=bool(config.train.get("jit_compile", True)),
-                  steps_per_execution=int(config.train.get("steps_per_execution", 1)))
-  first = next(iter(splits.eval_dataset("valid", int(config.train.batch_size))))
-  model(first)  # builds every layer
-  if compile_model:
-    model.optimizer.build(model.trainable_variables)
+  _check_batch_fits(splits, int(config.train.batch_size))
+  with strategy.scope():
+    model = build_model(config.model, splits, seed=int(config.train.seed))
+    if compile_model:
+      model.compile(optimizer=make_optimizer(config.train),
+                    jit_compile=distribute.jit_compile(
+                        config.train.get("jit_compile", True), strategy),
+                    steps_per_execution=distribute.steps_per_execution(
+                        config.train.get("steps_per_execution", 1), strategy))
+    first = next(iter(splits.eval_dataset("valid", int(config.train.batch_size))))
+    model(first)  # builds every layer
+    if compile_model:
+      model.optimizer.build(model.trainable_variables)
   return splits, model
+
+
+def _check_batch_fits(splits, batch_size: int) -> None:
+  n = len(splits.train)
+  if batch_size > n:
+    raise ValueError(f"config.train.batch_size={batch_size} is larger than the training "
+                     f"split of {splits.name!r} ({n} examples); use at most {n}")
+
+
+def make_workdir(workdir: str) -> None:
+  """Creates ``workdir``; a clear ``OSError`` if it is not a writable directory."""
+  try:
+    os.makedirs(workdir, exist_ok=True)
+    probe = os.path.join(workdir, f".write-test-{os.getpid()}")
+    with open(probe, "w"):
+      pass
+    os.remove(probe)
+  except OSError as e:
+    raise OSError(f"workdir {workdir} is not a writable directory ({e.strerror or e}); "
+                  "pass a --workdir you can create and write") from e
 
 
 def restore_for_inference(workdir: str, checkpoint: Optional[str] = None):
   """Config, splits and model restored from ``workdir``'s latest (or given) checkpoint."""
   config = load_config(workdir)
+  # Missing checkpoints are reported before the (slow) model build.
+  if checkpoint is None and tf.train.latest_checkpoint(checkpoint_dir(workdir)) is None:
+    raise FileNotFoundError(f"no checkpoint in {checkpoint_dir(workdir)}; train first")
+  if checkpoint is not None and not tf.io.gfile.exists(checkpoint + ".index"):
+    raise FileNotFoundError(f"checkpoint {checkpoint} not found (no {checkpoint}.index); "
+                            "pass a prefix such as <workdir>/checkpoints/ckpt-3")
   splits, model = build(config)
   ckpt = Checkpointer(checkpoint_dir(workdir), model)
   path = checkpoint or ckpt.latest
-  if path is None:
-    raise FileNotFoundError(f"no checkpoint in {checkpoint_dir(workdir)}; train first")
   epoch = ckpt.restore(path)
   return config, splits, model, epoch
 
@@ -106,15 +151,37 @@ def train(config, workdir: str, log=print, extra_callbacks=()) -> TrainResult:
 
   ``extra_callbacks`` run first at every hook (before checkpointing).
   """
-  workdir = os.path.abspath(workdir)
-  os.makedirs(workdir, exist_ok=True)
   tc = config.train
-  splits, model = build(config)
-  checkpointer = Checkpointer(checkpoint_dir(workdir), model)
-  initial_epoch = checkpointer.restore_latest()
+  # Everything that can be checked is checked before the workdir is touched.
+  check_config(config)
+  check_same_run(config, os.path.abspath(workdir))
+  # First: a multi-worker strategy must exist before TensorFlow runs any op.
+  strategy = distribute.make_strategy(tc)
+  replicas = strategy.num_replicas_in_sync
+  distribute.per_replica_batch(tc.batch_size, strategy)  # before writing anything
+  workdir = os.path.abspath(workdir)
+  chief = distribute.is_chief(strategy)
+  splits, model = build(config, strategy=strategy)
+  distribute.check_eval_batches(len(splits.split("valid")),
+                                int(tc.get("eval_batch_size", 1000)), strategy)
+  out_dir = distribute.write_dir(workdir, strategy)  # workdir, or a worker's temp dir
+  make_workdir(out_dir)
+  checkpointer = Checkpointer(checkpoint_dir(out_dir), model)
+  if chief:
+    restorer = checkpointer
+    initial_epoch = checkpointer.restore_latest()
+  else:  # read the chief's latest checkpoint, never clean up its folder
+    restorer = Checkpointer(checkpoint_dir(workdir), model)
+    initial_epoch = restorer.restore(restorer.latest) if restorer.latest else 0
+    checkpointer.epoch.assign(initial_epoch)
   if initial_epoch:
-    log(f"Resuming from {checkpointer.latest} (epoch {initial_epoch} done)")
-  save_config(config, workdir)
+    log(f"Resuming from {restorer.latest} (epoch {initial_epoch} done)")
+  if replicas > 1:
+    log(f"{type(strategy).__name__}: {replicas} replicas, global batch "
+        f"{int(tc.batch_size)} = {replicas} x {int(tc.batch_size) // replicas} "
+        "(jit_compile and steps_per_execution > 1 are off under replication)"
+        + ("" if chief else f"; non-chief worker writing to {out_dir}"))
+  save_config(config, out_dir)
 
   epochs = int(tc.epochs)
   batch_size = int(tc.batch_size)
@@ -124,8 +191,8 @@ def train(config, workdir: str, log=print, extra_callbacks=()) -> TrainResult:
     # Shortened epochs: the stream must end each data epoch early to stay aligned.
     steps = int(tc.steps_per_epoch)
     data_kwargs["steps_per_epoch"] = steps
-  tensorboard_dir = os.path.join(workdir, "tensorboard")
-  samples_dir = os.path.join(workdir, "samples")
+  tensorboard_dir = os.path.join(out_dir, "tensorboard")
+  samples_dir = os.path.join(out_dir, "samples")
 
   throughput = cb.Throughput(steps * batch_size)
   checkpoint_cb = CheckpointCallback(checkpointer, tc.get("checkpoint_every", 1), log=log)
@@ -138,39 +205,51 @@ def train(config, workdir: str, log=print, extra_callbacks=()) -> TrainResult:
                             lambda **unused: [])(splits=splits))
   # Diagnostics that need the data or the workdir (histograms, density PNGs).
   callbacks += list(getattr(model, "diagnostic_callbacks",
-                            lambda *unused: [])(splits, workdir))
+                            lambda *unused: [])(splits, out_dir))
+  if replicas > 1:  # never checkpoint a state whose replica copies disagree
+    callbacks.append(distribute.ReplicaConsistency(strategy))
   callbacks += [throughput, checkpoint_cb]
   if hasattr(model, "posterior") and hasattr(model, "encode"):
     callbacks.append(cb.PosteriorStatistics(splits.eval_array("valid")[:1000]))
   sample_cb = None
-  if tc.get("sample_every", 1):
+  if tc.get("sample_every", 1) and chief:
     sample_cb = cb.SampleImages(samples_dir, seed=int(tc.seed), image_shape=image_shape,
                                 every=tc.get("sample_every", 1))
     callbacks.append(sample_cb)
   if tc.get("early_stopping_patience", 0):
     callbacks.append(keras.callbacks.EarlyStopping(
         monitor="val_elbo", mode="max", patience=int(tc.early_stopping_patience)))
-  callbacks.append(keras.callbacks.TensorBoard(tensorboard_dir, write_graph=False,
-                                               update_freq="epoch", profile_batch=0))
+  if chief:
+    callbacks.append(keras.callbacks.TensorBoard(tensorboard_dir, write_graph=False,
+                                                 update_freq="epoch", profile_batch=0))
 
   history = {}
   if initial_epoch < epochs:
+    train_data = splits.train_dataset(batch_size, int(tc.seed), initial_epoch, **data_kwargs)
+    valid_data = splits.eval_dataset("valid", int(tc.get("eval_batch_size", 1000)))
+    if replicas > 1:  # each global batch is split over the replicas (and workers)
+      train_data = distribute.shard_by_data(train_data)
+      valid_data = distribute.shard_by_data(valid_data)
     fit = model.fit(
-        splits.train_dataset(batch_size, int(tc.seed), initial_epoch, **data_kwargs),
+        train_data,
         epochs=epochs, initial_epoch=initial_epoch, steps_per_epoch=steps,
-        validation_data=splits.eval_dataset("valid", int(tc.get("eval_batch_size", 1000))),
+        validation_data=valid_data,
         validation_freq=int(tc.get("validation_every", 1)),
         callbacks=callbacks, verbose=int(tc.get("verbose", 2)), shuffle=False)
     history = {k: [float(v) for v in vals] for k, vals in fit.history.items()}
-    _append_history(workdir, initial_epoch, history)
+    _append_history(out_dir, initial_epoch, history)
   else:
     log(f"Nothing to do: {initial_epoch} of {epochs} epochs already done")
+  if not chief:
+    distribute.remove_worker_dir(out_dir, workdir)
   return TrainResult(
       workdir=workdir, epochs_done=int(checkpointer.epoch.numpy()),
-      checkpoint=checkpointer.latest, tensorboard_dir=tensorboard_dir,
+      checkpoint=checkpointer.latest if chief else None,
+      tensorboard_dir=os.path.join(workdir, "tensorboard"), is_chief=chief,
       samples_png=sample_cb.latest if sample_cb else None, history=history,
       examples_per_sec=throughput.steady_examples_per_sec,
-      stopped_on_nan=checkpoint_cb.nan_epoch is not None, model=model, splits=splits)
+      stopped_on_nan=checkpoint_cb.nan_epoch is not None, model=model, splits=splits,
+      epoch_seconds=tuple(throughput.epoch_seconds))
 
 
 def _append_history(workdir, initial_epoch, history):

@@ -1,0 +1,90 @@
+"""Suite definitions, overrides, the markdown block and one end-to-end entry."""
+import json
+import os
+
+import pytest
+
+from tests.conftest import REPO_ROOT, tiny_vae_config
+from tfvae.benchmarks import report, suites
+from tfvae.benchmarks.run_entry import apply_overrides, run_entry
+from tfvae.config_files import load_config_file
+
+
+@pytest.mark.parametrize("suite", sorted(suites.SUITES))
+def test_every_entry_config_exists_and_overrides_hit_real_keys(suite):
+  names = [e.name for e in suites.get_suite(suite)]
+  assert len(names) == len(set(names))
+  for entry in suites.get_suite(suite):
+    config = load_config_file(os.path.join(REPO_ROOT, entry.config))
+    apply_overrides(config, entry.overrides, "/data")  # raises on a typo
+    assert entry.iwae_samples >= 1 and entry.eval_examples >= 0
+
+
+def test_overrides_expand_shared_and_reject_unknown_keys():
+  config = tiny_vae_config()
+  out = apply_overrides(config, {"dataset.name": "{shared}/x", "train.epochs": 7}, "/s")
+  assert out.dataset.name == "/s/x" and out.train.epochs == 7
+  assert config.train.epochs == 2  # the original is untouched
+  with pytest.raises(KeyError, match="no key 'epochz'"):
+    apply_overrides(config, {"train.epochz": 1})
+  with pytest.raises(KeyError, match="no section 'trian'"):
+    apply_overrides(config, {"trian.epochs": 1})
+
+
+def test_unknown_suite_and_entry_are_named():
+  with pytest.raises(ValueError, match="known: \\['full', 'lavda_table1', 'quick', 'sequences', 'table1a'\\]"):
+    suites.get_suite("nightly")
+  with pytest.raises(ValueError, match="no entry 'nope'"):
+    suites.find_entry("quick", "nope")
+
+
+def _result(elbo):
+  row = {"entry": "vae_diag", "config": "c.py", "overrides": {"train.steps_per_epoch": 5},
+         "epochs": 3, "batch_size": 100, "train_examples_per_sec": 1000.0,
+         "compile_seconds": 2.0, "peak_rss_mb": 900.0,
+         "test": {"elbo": elbo, "nll": 90.0, "nll_stderr": 0.5, "iwae_samples": 10,
+                  "examples": 100},
+         "speed": {"ratio": 1.5, "config_examples_per_sec": 30000.0,
+                   "baseline_examples_per_sec": 20000.0}}
+  return {"suite": "quick", "command": "tfvae-benchmark --suite=quick", "date": "d",
+          "machine": {"cpus": 2, "platform": "p"},
+          "versions": {"tensorflow": "t", "keras": "k", "tfp": "f"}, "wall_seconds": 60.0,
+          "load_average_start": [1.0], "load_average_end": [1.0], "json_path": "x.json",
+          "entries": [row, {"entry": "broken", "config": "b.py", "error": "exit 1: boom"}]}
+
+
+def test_markdown_block_is_replaced_and_the_rest_kept(tmp_path):
+  path = str(tmp_path / "benchmarks.md")
+  with open(path, "w") as f:
+    f.write("# Benchmarks\n\nIntro.\n\n## Section\n\nHand-written.\n")
+  report.update_markdown(path, "quick", report.render(_result(-95.0)))
+  report.update_markdown(path, "quick", report.render(_result(-94.5)))
+  text = open(path).read()
+  assert text.count("tfvae-benchmark:quick:begin") == 1
+  assert "-94.50" in text and "-95.00" not in text
+  assert "Hand-written." in text and text.index("Intro.") < text.index(":quick:begin")
+  assert text.index(":quick:end") < text.index("## Section")
+  assert "30,000 ex/s against the target 22,000: **met**" in text
+  assert "**failed**: exit 1: boom" in text
+
+
+def test_run_entry_trains_evaluates_and_times(tmp_path):
+  config_file = tmp_path / "tiny.py"
+  config_file.write_text(
+      "from tests.conftest import tiny_vae_config\n"
+      "def get_config():\n  return tiny_vae_config()\n")
+  entry = suites.Entry("tiny", "tiny.py", {"train.epochs": 3, "train.steps_per_epoch": 5,
+                                           "train.sample_every": 0,
+                                           "export.enabled": False},
+                       iwae_samples=20, eval_examples=200, speed_steps=5)
+  out = run_entry(entry, str(tmp_path / "run"), str(tmp_path))
+  json.dumps(out)  # JSON-ready
+  assert len(out["epoch_seconds"]) == 3 and out["train_examples_per_sec"] > 0
+  test = out["test"]
+  assert test["examples"] == 200 and test["iwae_samples"] == 20
+  # IWAE bound ordering: L_20 >= L_1 (the ELBO), up to Monte Carlo error.
+  assert test["nll"] <= -test["elbo"] + 3 * test["nll_stderr"]
+  speed = out["speed"]
+  assert speed["ratio"] == pytest.approx(
+      speed["config_examples_per_sec"] / speed["baseline_examples_per_sec"])
+  assert out["peak_rss_mb"] > 100

@@ -1,0 +1,65 @@
+"""Bad command lines end with one ``error:``/flag line naming the flag or config key and
+what is valid, before TensorFlow is imported (each call here takes a fraction of a
+second), and create no workdir or export."""
+import os
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import REPO_ROOT
+from tfvae.cli.common import check_config_overrides
+
+CONFIG = os.path.join(REPO_ROOT, "configs", "vae_binarized_mnist.py")
+
+
+def _run(script, *args):
+  env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}
+  out = subprocess.run([sys.executable, os.path.join(REPO_ROOT, "bin", script), *args],
+                       capture_output=True, text=True, env=env, cwd=REPO_ROOT, timeout=120)
+  assert out.returncode != 0
+  assert "Traceback" not in out.stderr, out.stderr
+  assert "tensorflow" not in out.stderr.lower(), out.stderr
+  return out.stderr
+
+
+@pytest.mark.parametrize("override, message", [
+    ("--config.train.batch_size=-5",
+     "error: config.train.batch_size must be a positive integer, got -5 (int)"),
+    ("--config.train.learning_rate=0.0",
+     "error: config.train.learning_rate must be a finite number > 0, got 0.0 (float)"),
+    ("--config.eval.iwae_samples=0",
+     "error: config.eval.iwae_samples must be a positive integer, got 0 (int)"),
+], ids=["batch_size", "learning_rate", "iwae_samples"])
+def test_train_with_a_bad_value(tmp_path, override, message):
+  workdir = tmp_path / "run"
+  stderr = _run("train.py", f"--config={CONFIG}", f"--workdir={workdir}", override)
+  assert message in stderr
+  assert not workdir.exists()
+
+
+def test_train_with_a_missing_config_file(tmp_path):
+  stderr = _run("train.py", f"--config={tmp_path}/nope.py", f"--workdir={tmp_path}/run")
+  assert f"error: --config file not found: {tmp_path}/nope.py" in stderr
+  assert not os.listdir(tmp_path)
+
+
+def test_unknown_config_key_lists_the_valid_keys(tmp_path):
+  argv = ["train", f"--config={CONFIG}", f"--workdir={tmp_path}", "--config.train.epochz=3"]
+  with pytest.raises(SystemExit, match=(r"unknown config key\(s\) train.epochz for .*"
+                                        r"vae_binarized_mnist.py.\nValid keys: .*"
+                                        r"train.epochs")):
+    check_config_overrides(argv)
+  assert not os.listdir(tmp_path)
+
+
+@pytest.mark.parametrize("script, flag", [
+    ("evaluate.py", "--iwae_samples=0"), ("evaluate.py", "--iwae_samples=-3"),
+    ("evaluate.py", "--chunk_size=0"), ("sample.py", "--num_samples=0"),
+    ("export.py", "--version=0"),
+])
+def test_non_positive_counts(tmp_path, script, flag):
+  stderr = _run(script, f"--workdir={tmp_path}", flag)
+  name, value = flag[2:].split("=")
+  assert f"flag --{name}={value}: {value} is not a positive integer" in stderr
+  assert not os.listdir(tmp_path)

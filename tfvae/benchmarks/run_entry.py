@@ -1,0 +1,147 @@
+"""Runs one benchmark-suite entry in this process and writes its figures as JSON.
+
+  python -m tfvae.benchmarks.run_entry --suite=quick --entry=vae_diag \
+      --workdir=runs/benchmarks/quick/vae_diag --output=/tmp/vae_diag.json
+
+``tfvae-benchmark --suite`` starts one such process per entry, so that each entry's peak
+memory (``ru_maxrss``) is its own and a crash of one model does not stop the suite.
+Figures: training examples/s (median of the epochs after the first, which compiles),
+compile time (first epoch minus that median), test ELBO and IWAE NLL, peak RSS, and the
+train-step speed of the config's own settings against a plain ``tf.function`` loop in the
+same process (``throughput.measure``).
+"""
+import os
+import resource
+import shutil
+import time
+
+from absl import app
+from absl import flags
+
+from tfvae.cli.common import quiet_tensorflow
+
+_SUITE = flags.DEFINE_string("suite", "quick", "Suite name (tfvae.benchmarks.suites).")
+_ENTRY = flags.DEFINE_string("entry", None, "Entry name within the suite.")
+_WORKDIR = flags.DEFINE_string("workdir", None, "Training workdir of this entry.")
+_OUTPUT = flags.DEFINE_string("output", None, "JSON path for the figures.")
+_REPO = flags.DEFINE_string("repo_root", os.getcwd(), "Folder holding configs/.")
+_SHARED = flags.DEFINE_string("shared_data", None, "Shared data folder ({shared}).")
+_FRESH = flags.DEFINE_bool("fresh", True, "Delete the workdir first (else resume).")
+flags.mark_flags_as_required(["entry", "workdir", "output"])
+
+
+def apply_overrides(config, overrides: dict, shared_data: str = ""):
+  """Sets dotted ``overrides`` on a copy of ``config``; ``{shared}`` in strings expands."""
+  config = config.copy_and_resolve_references()
+  with config.unlocked():
+    for key, value in overrides.items():
+      if isinstance(value, str):
+        value = value.replace("{shared}", shared_data or "")
+      *parents, leaf = key.split(".")
+      node = config
+      for p in parents:
+        if p not in node:
+          raise KeyError(f"override {key!r}: config has no section {p!r}")
+        node = node[p]
+      if leaf not in node:
+        raise KeyError(f"override {key!r}: config has no key {leaf!r}; "
+                       f"known: {sorted(node.keys())}")
+      node[leaf] = value
+  return config
+
+
+def _median(values):
+  values = sorted(values)
+  n = len(values)
+  return float(values[n // 2] if n % 2 else 0.5 * (values[n // 2 - 1] + values[n // 2]))
+
+
+def run_entry(entry, workdir: str, repo_root: str, shared_data: str = "",
+              fresh: bool = True) -> dict:
+  """Trains, evaluates and times ``entry``; returns the JSON-ready figures."""
+  from tfvae.benchmarks import throughput  # pylint: disable=g-import-not-at-top
+  from tfvae.config_files import load_config_file  # pylint: disable=g-import-not-at-top
+  from tfvae.evaluation.run_evaluation import evaluate_run  # pylint: disable=g-import-not-at-top
+  from tfvae.training.trainer import train  # pylint: disable=g-import-not-at-top
+  config = apply_overrides(load_config_file(os.path.join(repo_root, entry.config)),
+                           entry.overrides, shared_data)
+  if fresh and os.path.isdir(workdir):
+    shutil.rmtree(workdir)
+  out = {"entry": entry.name, "config": entry.config, "overrides": dict(entry.overrides),
+         "report_terms": list(entry.report_terms),
+         "model": str(config.model.name), "batch_size": int(config.train.batch_size),
+         "epochs": int(config.train.epochs)}
+  start = time.perf_counter()
+  result = train(config, workdir, log=lambda *a: None)
+  out["train_seconds"] = time.perf_counter() - start
+  seconds = list(result.epoch_seconds)
+  out["epoch_seconds"] = seconds
+  if len(seconds) > 1:
+    steady = _median(seconds[1:])
+    out["compile_seconds"] = seconds[0] - steady
+  out["train_examples_per_sec"] = result.examples_per_sec
+  out["steps_per_epoch"] = int(config.train.get("steps_per_epoch") or 0) or None
+  out["steps_per_full_epoch"] = int(result.splits.steps_per_epoch(out["batch_size"]))
+  out["stopped_on_nan"] = result.stopped_on_nan
+  start = time.perf_counter()
+  evaluation = evaluate_run(workdir, iwae_samples=entry.iwae_samples,
+                            max_examples=entry.eval_examples, log=lambda *a: None)
+  out["eval_seconds"] = time.perf_counter() - start
+  out["test"] = {k: evaluation[k] for k in ("examples", "iwae_samples", "elbo", "nll",
+                                            "nll_stderr", "terms")}
+  for key in ("cluster_accuracy", "prepared"):
+    if evaluation.get(key):
+      out["test"][key] = evaluation[key]
+  out["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+  if entry.speed_steps:
+    speed_config = apply_overrides(config, entry.speed_overrides, shared_data)
+    tuned = throughput.config_settings(speed_config)
+    spe = int(tuned["steps_per_execution"])
+    steps = -(-max(entry.speed_steps, spe) // spe) * spe
+    base = throughput.measure(speed_config, "baseline_tf_function", steps, windows=3)
+    best = throughput.measure(speed_config, "config", steps, windows=3, settings=tuned)
+    out["speed"] = {"steps_per_window": steps, "windows": 3, "settings": tuned,
+                    "baseline_examples_per_sec": base.examples_per_sec,
+                    "config_examples_per_sec": best.examples_per_sec,
+                    "ratio": best.examples_per_sec / base.examples_per_sec,
+                    "baseline_compile_seconds": base.compile_seconds,
+                    "config_compile_seconds": best.compile_seconds}
+  if entry.flops_batch:
+    out["flops"] = _flop_rate(config, entry.flops_batch, shared_data)
+  out["load_average"] = list(os.getloadavg())
+  return out
+
+
+def _flop_rate(config, batch: int, shared_data: str) -> dict:
+  """Training FLOP/s of a one-hidden-layer MLP VAE at ``batch`` (config settings) and
+  the fp32 matmul peak measured in the same process."""
+  from tfvae.benchmarks import throughput  # pylint: disable=g-import-not-at-top
+  hidden = tuple(config.model.hidden_sizes)
+  if config.model.name != "gaussian_vae" or len(hidden) != 1:
+    raise ValueError("FLOP/s is computed for one-hidden-layer Gaussian VAEs only")
+  config = apply_overrides(config, {"train.batch_size": batch}, shared_data)
+  settings = throughput.config_settings(config)
+  spe = int(settings["steps_per_execution"])
+  m = throughput.measure(config, f"config_batch{batch}", -(-100 // spe) * spe, windows=3,
+                         settings=settings)
+  per_example = throughput.mlp_vae_train_flops(784, hidden[0], int(config.model.latent_dim))
+  peak = throughput.matmul_peak_gflops()
+  gflops = m.examples_per_sec * per_example / 1e9
+  return {"batch_size": batch, "examples_per_sec": m.examples_per_sec,
+          "flops_per_example": per_example, "gflops": gflops,
+          "matmul_peak_gflops_fp32": peak, "fraction_of_peak": gflops / peak}
+
+
+def main(argv):
+  del argv
+  quiet_tensorflow()
+  from tfvae.benchmarks.suites import find_entry  # pylint: disable=g-import-not-at-top
+  from tfvae.evaluation.run_evaluation import write_json  # pylint: disable=g-import-not-at-top
+  entry = find_entry(_SUITE.value, _ENTRY.value)
+  out = run_entry(entry, os.path.abspath(_WORKDIR.value), _REPO.value, _SHARED.value or "",
+                  fresh=_FRESH.value)
+  write_json(out, _OUTPUT.value)
+
+
+if __name__ == "__main__":
+  app.run(main)

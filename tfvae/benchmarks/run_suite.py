@@ -1,0 +1,129 @@
+"""Runs a named suite: one subprocess per entry, then the JSON and the markdown block.
+
+Each entry runs ``python -m tfvae.benchmarks.run_entry`` so that its peak memory is its
+own and one failure is reported in the table instead of stopping the suite.
+"""
+import datetime
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+from typing import List, Optional
+
+from tfvae.benchmarks import report
+from tfvae.benchmarks.suites import get_suite
+
+
+def _versions() -> dict:
+  import keras  # pylint: disable=g-import-not-at-top
+  import tensorflow as tf  # pylint: disable=g-import-not-at-top
+  import tensorflow_probability as tfp  # pylint: disable=g-import-not-at-top
+  return {"tensorflow": tf.__version__, "keras": keras.__version__, "tfp": tfp.__version__,
+          "python": platform.python_version()}
+
+
+def estimate_full_suite(quick: dict, repo_root: str) -> list:
+  """Hours the ``full`` suite would take here, scaled from the quick rows of the same
+  config: steady seconds per step x the config's steps (training) and the quick
+  evaluation time x (k x examples) ratio (evaluation; compile time ignored)."""
+  from tfvae.benchmarks.suites import FULL  # pylint: disable=g-import-not-at-top
+  from tfvae.config_files import load_config_file  # pylint: disable=g-import-not-at-top
+  rows = {r["config"]: r for r in quick["entries"] if "error" not in r}
+  estimate = []
+  for entry in FULL:
+    row = rows.get(entry.config)
+    if not row or len(row.get("epoch_seconds", ())) < 2 or not row.get("steps_per_epoch"):
+      estimate.append({"entry": entry.name, "config": entry.config, "hours": None})
+      continue
+    seconds = sorted(row["epoch_seconds"][1:])[len(row["epoch_seconds"][1:]) // 2]
+    per_step = seconds / row["steps_per_epoch"]
+    epochs = int(load_config_file(os.path.join(repo_root, entry.config)).train.epochs)
+    train_h = per_step * row["steps_per_full_epoch"] * epochs / 3600
+    test = row["test"]
+    examples = entry.eval_examples or 10000
+    eval_h = (row["eval_seconds"] * (entry.iwae_samples * examples)
+              / (test["iwae_samples"] * test["examples"]) / 3600)
+    estimate.append({"entry": entry.name, "config": entry.config, "epochs": epochs,
+                     "train_hours": train_h, "eval_hours": eval_h,
+                     "hours": train_h + eval_h})
+  return estimate
+
+
+def run_suite(suite: str, repo_root: str, workdir: str, docs_dir: str,
+              shared_data: str, entries: Optional[List[str]] = None,
+              timeout: Optional[float] = None, fresh: bool = True, log=print,
+              command: str = "") -> dict:
+  """Runs ``suite`` (or the named ``entries`` of it); writes JSON and markdown."""
+  selected = get_suite(suite)
+  if entries:
+    known = {e.name for e in selected}
+    unknown = [n for n in entries if n not in known]
+    if unknown:
+      raise ValueError(f"suite {suite!r} has no entries {unknown}; known: {sorted(known)}")
+    selected = [e for e in selected if e.name in entries]
+  os.makedirs(workdir, exist_ok=True)
+  os.makedirs(docs_dir, exist_ok=True)
+  result = {"suite": suite, "command": command or f"tfvae-benchmark --suite={suite}",
+            "date": datetime.datetime.now().isoformat(timespec="seconds"),
+            "machine": {"cpus": os.cpu_count(), "platform": platform.platform(),
+                        "processor": platform.processor()},
+            "versions": _versions(), "load_average_start": list(os.getloadavg()),
+            "entries": []}
+  start = time.perf_counter()
+  for i, entry in enumerate(selected, 1):
+    out_json = os.path.join(workdir, f"{entry.name}.json")
+    if os.path.exists(out_json):
+      os.remove(out_json)
+    cmd = [sys.executable, "-m", "tfvae.benchmarks.run_entry", f"--suite={suite}",
+           f"--entry={entry.name}", f"--workdir={os.path.join(workdir, entry.name)}",
+           f"--output={out_json}", f"--repo_root={repo_root}",
+           f"--shared_data={shared_data}", f"--fresh={fresh}"]
+    log(f"[{i}/{len(selected)}] {entry.name} ({entry.config}) ...")
+    t0 = time.perf_counter()
+    error = None
+    try:
+      proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout,
+                            check=False)
+      if proc.returncode != 0:
+        tail = [l for l in proc.stderr.strip().splitlines() if l.strip()][-1:]
+        error = f"exit {proc.returncode}: {tail[0] if tail else ''}"
+        with open(os.path.join(workdir, f"{entry.name}.stderr"), "w") as f:
+          f.write(proc.stderr)
+    except subprocess.TimeoutExpired:
+      error = f"timed out after {timeout:.0f} s"
+    if error is None:
+      with open(out_json) as f:
+        row = json.load(f)
+      log(f"    {time.perf_counter() - t0:.0f}s: test ELBO {row['test']['elbo']:.2f}, "
+          f"NLL {row['test']['nll']:.2f}, train {row['train_examples_per_sec']:,.0f} ex/s"
+          + (f", step x{row['speed']['ratio']:.2f} vs plain" if "speed" in row else ""))
+    else:
+      row = {"entry": entry.name, "config": entry.config, "error": error}
+      log(f"    FAILED: {error}")
+    result["entries"].append(row)
+  result["wall_seconds"] = time.perf_counter() - start
+  result["load_average_end"] = list(os.getloadavg())
+  json_path = os.path.join(docs_dir, "benchmarks", f"suite_{suite}.json")
+  if entries and os.path.exists(json_path):
+    # A partial re-run replaces its own rows and keeps the others of the last full run.
+    with open(json_path) as f:
+      previous = {r["entry"]: r for r in json.load(f)["entries"]}
+    rows = {r["entry"]: r for r in result["entries"]}
+    result["entries"] = [rows.get(e.name) or previous[e.name] for e in get_suite(suite)
+                         if e.name in rows or e.name in previous]
+    result["partial_rerun"] = list(entries)
+  os.makedirs(os.path.dirname(json_path), exist_ok=True)
+  result["json_path"] = os.path.relpath(json_path, repo_root)
+  tmp = json_path + ".tmp"
+  with open(tmp, "w") as f:
+    json.dump(result, f, indent=1)
+  os.replace(tmp, json_path)
+  if suite == "quick":
+    result["full_suite_estimate"] = estimate_full_suite(result, repo_root)
+  md = os.path.join(docs_dir, "benchmarks.md")
+  report.update_markdown(md, suite, report.render(result))
+  log(f"wrote {json_path} and the {suite!r} block of {md} "
+      f"({result['wall_seconds'] / 60:.1f} min)")
+  return result

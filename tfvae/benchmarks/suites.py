@@ -1,0 +1,182 @@
+"""The named benchmark suites of ``tfvae-benchmark --suite=...``: which configs, what budget.
+
+An entry is a config file of ``configs/`` plus overrides (dotted keys) that fix its
+training budget and evaluation. ``quick`` trains every family for a few hundred steps
+(minutes in all: a smoke-level regression check of loss, speed and memory, not a result);
+``full`` uses each config's own training budget and IWAE k = 5000 on the whole test set.
+``{shared}`` in an override is replaced by the shared-data folder (``--shared_data``).
+"""
+import dataclasses
+from typing import Dict, List
+
+
+@dataclasses.dataclass(frozen=True)
+class Entry:
+  """One benchmarked config: ``overrides`` fix the budget; k / examples fix evaluation."""
+  name: str
+  config: str
+  overrides: Dict[str, object] = dataclasses.field(default_factory=dict)
+  iwae_samples: int = 100
+  eval_examples: int = 1000  # 0 = the whole test split
+  speed_steps: int = 50  # steps per timed window of the speed comparison (0 = skip)
+  speed_overrides: Dict[str, object] = dataclasses.field(default_factory=dict)
+  flops_batch: int = 0  # MLP VAEs: also report FLOP/s at this batch vs the matmul peak
+  report_terms: tuple = ()  # extra test loss terms shown in the markdown table
+
+
+_MNIST_IDX = {"dataset.idx_dir": "{shared}/mnist"}
+# quick: 3 short epochs (the first compiles; the median of the other two is the speed)
+_SHORT = {"train.epochs": 3, "train.steps_per_epoch": 100, "train.sample_every": 0,
+          "train.validation_every": 3, "export.enabled": False, "train.verbose": 0}
+_SHORT_SEQ = dict(_SHORT, **{"train.steps_per_epoch": 20})
+_EVAL_SEQ = {"eval.chunk_size": 20}
+
+
+def _quick(name, config, extra=None, **kwargs):
+  return Entry(name, config, dict(_SHORT, **(extra or {})), **kwargs)
+
+
+QUICK: List[Entry] = [
+    _quick("vae_diag", "configs/vae_binarized_mnist.py", flops_batch=256),
+    _quick("vae_full_cov", "configs/vae_fullcov_binarized_mnist.py"),
+    _quick("vae_planar10", "configs/vae_planar10_binarized_mnist.py"),
+    _quick("vae_iaf", "configs/vae_iaf_binarized_mnist.py"),
+    _quick("sequence_vae", "configs/sequence_vae_architectures.py",
+           dict(_SHORT_SEQ, **{"eval.chunk_size": 50}), iwae_samples=50, eval_examples=256,
+           speed_steps=20),
+    _quick("vrnn", "configs/vrnn_seq_mnist.py", dict(_SHORT_SEQ, **_EVAL_SEQ),
+           iwae_samples=20, eval_examples=200, speed_steps=10),
+    _quick("lstm_baseline", "configs/lstm_seq_mnist.py", dict(_SHORT_SEQ, **_EVAL_SEQ),
+           iwae_samples=1, eval_examples=200, speed_steps=10),
+    _quick("gmvrnn_gumbel", "configs/gmvrnn_gumbel_seq_mnist.py",
+           dict(_SHORT_SEQ, **_EVAL_SEQ), iwae_samples=20, eval_examples=200, speed_steps=10),
+    _quick("gmvrnn_variational", "configs/gmvrnn_variational_seq_mnist.py",
+           dict(_SHORT_SEQ, **_EVAL_SEQ), iwae_samples=20, eval_examples=200, speed_steps=10),
+    _quick("dvae", "configs/dvae_binarized_mnist.py",
+           {"train.steps_per_epoch": 50, "eval.batch_size": 100,
+            "eval.log_z": {"method": "ais", "num_chains": 100, "num_temperatures": 1000}},
+           iwae_samples=100, eval_examples=500, speed_steps=20),
+    _quick("cp_vae_c10", "configs/cp_vae_c10_mnist.py", _MNIST_IDX),
+    _quick("vamp_prior_c10", "configs/vp_c10_mnist.py", _MNIST_IDX),
+    _quick("hvae", "configs/hvae_mnist.py", _MNIST_IDX),
+    _quick("gauss_vae_t1a", "configs/gauss_vae_mnist_t1a.py"),
+    _quick("cat_vae_t05", "configs/cat_vae_t05_mnist.py", iwae_samples=1),
+    _quick("cg_bpef_t05", "configs/cg_bpef_t05_mnist.py", iwae_samples=1),
+]
+
+# full: the configs' own budgets; IWAE k = 5000 over the whole test split where the
+# model's bound is an importance-sampling one.
+_FULL_EVAL = dict(iwae_samples=5000, eval_examples=0, speed_steps=100)
+FULL: List[Entry] = [
+    Entry("vae_diag", "configs/vae_binarized_mnist.py", flops_batch=256, **_FULL_EVAL),
+    Entry("vae_warmup", "configs/vae_warmup_binarized_mnist.py", **_FULL_EVAL),
+    Entry("vae_full_cov", "configs/vae_fullcov_binarized_mnist.py", **_FULL_EVAL),
+    Entry("vae_planar10", "configs/vae_planar10_binarized_mnist.py", **_FULL_EVAL),
+    Entry("vae_planar80", "configs/vae_planar80_binarized_mnist.py", **_FULL_EVAL),
+    Entry("vae_iaf", "configs/vae_iaf_binarized_mnist.py", **_FULL_EVAL),
+    Entry("vrnn", "configs/vrnn_seq_mnist.py", iwae_samples=100, eval_examples=0,
+          speed_steps=20),
+    Entry("lstm_baseline", "configs/lstm_seq_mnist.py", iwae_samples=1, eval_examples=0,
+          speed_steps=20),
+    Entry("dvae", "configs/dvae_binarized_mnist.py", iwae_samples=5000, eval_examples=0,
+          speed_steps=20),
+    Entry("dvae_no_rbm", "configs/dvae_binarized_mnist_no_rbm.py", iwae_samples=5000,
+          eval_examples=0, speed_steps=20),
+    Entry("cp_vae_c10", "configs/cp_vae_c10_mnist.py", _MNIST_IDX, **_FULL_EVAL),
+    Entry("vamp_prior_c10", "configs/vp_c10_mnist.py", _MNIST_IDX, **_FULL_EVAL),
+    Entry("hvae", "configs/hvae_mnist.py", _MNIST_IDX, **_FULL_EVAL),
+    Entry("gauss_vae_t1a", "configs/gauss_vae_mnist_t1a.py", iwae_samples=1,
+          eval_examples=0),
+    Entry("cat_vae_t08", "configs/cat_vae_t08_mnist.py", iwae_samples=1, eval_examples=0),
+    Entry("cg_bpef_t08", "configs/cg_bpef_t08_mnist.py", iwae_samples=1, eval_examples=0),
+]
+
+# Sun & Zhang 2017, table 1a: 10,000 Adam iterations of batch 100 (20 epochs of the 50k
+# training images), L = 1 and L = 10 latent samples; test -ELBO and term_2 (the
+# reconstruction term). Paper: Gauss 101.3 / 100.0, Cat-VAE T=0.8 101.5 / 94.2,
+# CG-BPEF T=0.8 92.8 / 90.4 (L = 1 / L = 10).
+_PAPER_BUDGET = {"train.validation_every": 5, "train.sample_every": 20,
+                 "export.enabled": False, "train.verbose": 0}
+_T1A = dict(iwae_samples=1, eval_examples=0, speed_steps=0,
+            report_terms=("reconstruction", "kl"))
+
+
+def _l10(extra):
+  return dict(_PAPER_BUDGET, **{"model.num_latent_samples": 10}, **extra)
+
+
+TABLE_1A: List[Entry] = [
+    Entry("gauss_L1", "configs/gauss_vae_mnist_t1a.py", _PAPER_BUDGET, **_T1A),
+    Entry("cg_bpef_t05_L1", "configs/cg_bpef_t05_mnist.py", _PAPER_BUDGET, **_T1A),
+    Entry("cg_bpef_t08_L1", "configs/cg_bpef_t08_mnist.py", _PAPER_BUDGET, **_T1A),
+    Entry("cat_t05_L1", "configs/cat_vae_t05_mnist.py", _PAPER_BUDGET, **_T1A),
+    Entry("cat_t08_L1", "configs/cat_vae_t08_mnist.py", _PAPER_BUDGET, **_T1A),
+    Entry("gauss_L10", "configs/gauss_vae_mnist_t1a.py", _l10({}), **_T1A),
+    Entry("cg_bpef_t08_L10", "configs/cg_bpef_t08_mnist.py",
+          _l10({"model.latent_dim": 40}), **_T1A),
+    Entry("cat_t08_L10", "configs/cat_vae_t08_mnist.py",
+          _l10({"model.num_categories": 20}), **_T1A),
+]
+
+# Lavda et al. 2020, table 1 (dynamically binarized MNIST, -ELBO on the test set) at a
+# reduced budget: 20 epochs with the KL warm-up shortened from 100 to 5 epochs (the paper
+# trains for up to 1000 epochs with early stopping). Paper: CP c=10 84.76, VAE 88.75,
+# MG 89.43, VP 87.94, HVAE 86.7, HVP 85.90.
+_LAVDA = dict(_MNIST_IDX, **{"train.epochs": 20, "train.schedules.kl_weight.duration": 5,
+                             "train.early_stopping_patience": 0, "train.validation_every": 5,
+                             "train.sample_every": 20, "export.enabled": False,
+                             "train.verbose": 0})
+_LAVDA_EVAL = dict(iwae_samples=100, eval_examples=1000, speed_steps=0,
+                   report_terms=("kl",))
+TABLE_1_LAVDA: List[Entry] = [
+    Entry("cp_c10", "configs/cp_vae_c10_mnist.py", _LAVDA, **_LAVDA_EVAL),
+    Entry("vae_gated", "configs/vae_gated_mnist.py", _LAVDA, **_LAVDA_EVAL),
+    Entry("mg_c10", "configs/mg_c10_mnist.py", _LAVDA, **_LAVDA_EVAL),
+    Entry("vp_c10", "configs/vp_c10_mnist.py", _LAVDA, **_LAVDA_EVAL),
+    Entry("hvae", "configs/hvae_mnist.py", _LAVDA, **_LAVDA_EVAL),
+    Entry("hvp_c10", "configs/hvp_c10_mnist.py", _LAVDA, **_LAVDA_EVAL),
+    Entry("cp_c150", "configs/cp_vae_c150_mnist.py", _LAVDA, **_LAVDA_EVAL),
+    Entry("cp_c500", "configs/cp_vae_c500_mnist.py", _LAVDA, **_LAVDA_EVAL),
+]
+
+# VRNN report: VRNN bound vs LSTM likelihood (and the two GMVRNNs), nats per sequence, on
+# binarized sequential MNIST (2 epochs) and the aaron_sheep strokes (3 epochs).
+_SEQ = {"train.validation_every": 100, "train.sample_every": 0, "export.enabled": False,
+        "train.verbose": 0, "eval.chunk_size": 20, "eval.batch_size": 100}
+_SEQ_MNIST = dict(_SEQ, **{"train.epochs": 2})
+_SHEEP = dict(_SEQ, **{"train.epochs": 3,
+                       "dataset.path": "{shared}/strokes/aaron_sheep_flat.npz"})
+_SEQ_EVAL = dict(iwae_samples=20, eval_examples=1000, speed_steps=20)
+_LSTM_EVAL = dict(_SEQ_EVAL, iwae_samples=1)
+SEQUENCES: List[Entry] = [
+    Entry("vrnn_seq_mnist", "configs/vrnn_seq_mnist.py", _SEQ_MNIST, **_SEQ_EVAL),
+    Entry("lstm_seq_mnist", "configs/lstm_seq_mnist.py", _SEQ_MNIST, **_LSTM_EVAL),
+    Entry("gmvrnn_gumbel_seq_mnist", "configs/gmvrnn_gumbel_seq_mnist.py", _SEQ_MNIST,
+          **_SEQ_EVAL),
+    Entry("gmvrnn_variational_seq_mnist", "configs/gmvrnn_variational_seq_mnist.py",
+          _SEQ_MNIST, **_SEQ_EVAL),
+    Entry("vrnn_sheep", "configs/vrnn_sheep.py", _SHEEP, **_SEQ_EVAL),
+    Entry("lstm_sheep", "configs/lstm_sheep.py", _SHEEP, **_LSTM_EVAL),
+    Entry("gmvrnn_gumbel_sheep", "configs/gmvrnn_gumbel_sheep.py", _SHEEP, **_SEQ_EVAL),
+    Entry("gmvrnn_variational_sheep", "configs/gmvrnn_variational_sheep.py", _SHEEP,
+          **_SEQ_EVAL),
+]
+
+# Speed targets of issue 8 (examples/s at batch 100 on the 2-core CPU, tuned variant).
+SPEED_TARGETS = {"vae_diag": 22000, "vae_planar10": 15000, "vae_iaf": 15000}
+
+SUITES: Dict[str, List[Entry]] = {"quick": QUICK, "full": FULL, "table1a": TABLE_1A,
+                                  "lavda_table1": TABLE_1_LAVDA, "sequences": SEQUENCES}
+
+
+def get_suite(name: str) -> List[Entry]:
+  if name not in SUITES:
+    raise ValueError(f"unknown suite {name!r}; known: {sorted(SUITES)}")
+  return SUITES[name]
+
+
+def find_entry(suite: str, name: str) -> Entry:
+  entries = {e.name: e for e in get_suite(suite)}
+  if name not in entries:
+    raise ValueError(f"suite {suite!r} has no entry {name!r}; known: {sorted(entries)}")
+  return entries[name]

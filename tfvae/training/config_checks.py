@@ -1,0 +1,131 @@
+"""Early checks of a training config: one clear message before any work or file is written.
+
+``check_config`` validates what the trainer reads from ``config.train`` and ``config.eval``
+(types and ranges, schedule kinds) and the model/dataset names, so a bad value fails at
+once with the key, the value and what is valid, instead of deep inside Keras or TF after
+the workdir has been created. The numeric checks import nothing heavy (the CLI runs them
+before TensorFlow is imported); the name checks load the registries.
+
+``check_same_run`` refuses to resume a workdir that holds a run of another model.
+"""
+import json
+import math
+import numbers
+import os
+
+# (key, minimum) of the integer settings of config.train; absent keys are skipped.
+TRAIN_INTEGERS = (("batch_size", 1), ("epochs", 1), ("seed", 0), ("steps_per_epoch", 0),
+                  ("steps_per_execution", 1), ("checkpoint_every", 1), ("sample_every", 0),
+                  ("validation_every", 1), ("eval_batch_size", 1),
+                  ("early_stopping_patience", 0), ("verbose", 0))
+EVAL_INTEGERS = (("iwae_samples", 1), ("chunk_size", 1), ("batch_size", 1), ("seed", 0))
+PRECISIONS = ("float32", "mixed_float16", "mixed_bfloat16")
+
+
+def _is_int(value) -> bool:
+  return isinstance(value, numbers.Integral) and not isinstance(value, bool)
+
+
+def check_integer(section: str, key: str, value, minimum: int) -> None:
+  if not _is_int(value) or value < minimum:
+    kind = "a positive integer" if minimum == 1 else f"an integer >= {minimum}"
+    raise ValueError(f"config.{section}.{key} must be {kind}, got {value!r} "
+                     f"({type(value).__name__})")
+
+
+def check_number(section: str, key: str, value, positive: bool) -> None:
+  ok = (isinstance(value, numbers.Real) and not isinstance(value, bool)
+        and math.isfinite(value) and (value > 0 if positive else value >= 0))
+  if not ok:
+    kind = "a finite number > 0" if positive else "a finite number >= 0"
+    raise ValueError(f"config.{section}.{key} must be {kind}, got {value!r} "
+                     f"({type(value).__name__})")
+
+
+def _section(config, name: str):
+  if name not in config or not hasattr(config[name], "items"):
+    raise ValueError(f"config has no '{name}' section (a dict); a training config needs "
+                     "'model', 'dataset' and 'train'")
+  return config[name]
+
+
+def check_values(config) -> None:
+  """Types and ranges of ``config.train`` / ``config.eval`` (no TF import)."""
+  for name in ("model", "dataset"):
+    section = _section(config, name)
+    if not isinstance(section.get("name"), str):
+      raise ValueError(f"config.{name}.name must name a registered {name}, got "
+                       f"{section.get('name')!r}")
+  train = _section(config, "train")
+  for key in ("batch_size", "epochs", "learning_rate", "seed"):
+    if key not in train:
+      raise ValueError(f"config.train.{key} is missing")
+  for key, minimum in TRAIN_INTEGERS:
+    if key in train:
+      check_integer("train", key, train[key], minimum)
+  check_number("train", "learning_rate", train["learning_rate"], positive=True)
+  if train.get("clipnorm") is not None:
+    check_number("train", "clipnorm", train["clipnorm"], positive=False)
+  precision = train.get("precision", "float32")
+  if precision not in PRECISIONS:
+    raise ValueError(f"config.train.precision must be one of {PRECISIONS}, got {precision!r}")
+  if "eval" in config and hasattr(config["eval"], "items"):
+    for key, minimum in EVAL_INTEGERS:
+      if key in config["eval"]:
+        check_integer("eval", key, config["eval"][key], minimum)
+  # Last: the schedule classes import Keras (and so TensorFlow).
+  from tfvae.training.schedules import check_schedules  # pylint: disable=g-import-not-at-top
+  check_schedules(train.get("schedules"), train.get("lr_schedule"))
+
+
+def check_names(config) -> None:
+  """The model and dataset names are registered (``KeyError`` lists the known ones)."""
+  from tfvae.registry import DATASETS, MODELS  # pylint: disable=g-import-not-at-top
+  DATASETS.get(config.dataset["name"])
+  MODELS.get(config.model["name"])
+
+
+def check_config(config) -> None:
+  """All early checks: values first, then the registered names."""
+  check_values(config)
+  check_names(config)
+
+
+def _flat(tree, prefix=""):
+  out = {}
+  for key, value in tree.items():
+    if isinstance(value, dict):
+      out.update(_flat(value, f"{prefix}{key}."))
+    else:
+      out[f"{prefix}{key}"] = value
+  return out
+
+
+def check_same_run(config, workdir: str) -> None:
+  """Raises ``ValueError`` if ``workdir`` holds a run of another model or dataset.
+
+  Resuming reads the workdir's checkpoints into the model built from ``config``; a
+  different ``config.model`` (or dataset) would fail to restore or, worse, restore into
+  a model that means something else. Training settings (epochs, schedules...) may change.
+  """
+  path = os.path.join(workdir, "config.json")
+  if not os.path.exists(path):
+    return
+  try:
+    with open(path) as f:
+      saved = json.load(f)
+  except (OSError, ValueError) as e:
+    raise ValueError(f"{path} is not readable JSON ({e}); use a new workdir") from e
+  new = json.loads(config.to_json())
+  diffs = []
+  for section in ("model", "dataset"):
+    before, after = _flat(saved.get(section, {})), _flat(new.get(section, {}))
+    for key in sorted(set(before) | set(after)):
+      if before.get(key, "<unset>") != after.get(key, "<unset>"):
+        diffs.append(f"{section}.{key}: {before.get(key, '<unset>')!r} in the workdir, "
+                     f"{after.get(key, '<unset>')!r} now")
+  if diffs:
+    raise ValueError(
+        f"workdir {workdir} holds a run of a different model or dataset ("
+        + "; ".join(diffs[:5]) + (" ..." if len(diffs) > 5 else "")
+        + "). Resume with the same config.model and config.dataset, or use a new workdir")

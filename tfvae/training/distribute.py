@@ -1,0 +1,422 @@
+"""``tf.distribute`` strategies from config, and the replica-aware pieces of a train step.
+
+``config.train.distribute`` (absent = the default strategy, i.e. whatever strategy scope
+is current, normally one device)::
+
+  distribute = dict(strategy="default" | "mirrored" | "multi_worker",
+                    devices=(),         # mirrored only: e.g. ("/gpu:0", "/gpu:1")
+                    logical_cpus=0,     # split the CPU into n logical devices first
+                    communication="auto")  # multi_worker: "auto" | "ring" | "nccl"
+
+``mirrored`` with no ``devices`` uses every GPU, or the ``logical_cpus`` CPU devices, or
+the one CPU. ``multi_worker`` reads the cluster from ``TF_CONFIG`` and must be created
+before TensorFlow runs any op (the trainer makes it first thing).
+
+Batches. ``config.train.batch_size`` is the GLOBAL batch: Keras splits every batch of the
+dataset over the R replicas (``per_replica_batch`` = global / R, an error when R does not
+divide it), so 1 and R replicas at equal global batch see the same examples per step.
+
+Gradients. In a custom ``train_step`` Keras 3's optimizer *sums* the gradients of the
+replicas (``optimizer.apply`` all-reduces with SUM). ``LatentVariableModel.train_step``
+therefore minimises ``scale_loss_for_replicas(loss)`` = batch-mean loss / R, so the applied
+gradient is the mean over the global batch, the single-replica update. Gradient clipping
+in the optimizer acts on each replica's share before that sum;
+``gradients_for_apply`` all-reduces and clips the global gradient first when clipping (or
+a loss-scale optimizer's finiteness check) is configured, so clipping is that of one
+replica too.
+
+Randomness. ``fold_in_replica(seed)`` makes each replica draw different noise from the
+same checkpointed step counter (replica 0 of 1 keeps the seed unchanged).
+
+Non-trainable state (see ``docs/distributed.md``): the seed counter is ONLY_FIRST_REPLICA
+(identical on every replica); sums accumulated in a step are all-reduced first and stored
+ONLY_FIRST_REPLICA (``add_across_replicas``: CP-VAE q(c) running sums; Keras' ``assign_add``
+breaks SUM aggregation); batch-norm statistics are computed over the global batch
+(``replica_mean``); the DVAE's persistent chains are one mirrored variable whose rows are
+sharded over the replicas for the Gibbs sweeps and gathered back (``shard_rows`` /
+``gather_rows``). ``replica_divergence`` lists variables whose replica copies differ.
+"""
+import os
+import shutil
+import tempfile
+
+import keras
+import tensorflow as tf
+
+STRATEGIES = ("default", "mirrored", "multi_worker")
+COMMUNICATION = {"auto": "AUTO", "ring": "RING", "nccl": "NCCL"}
+_KEYS = ("strategy", "devices", "logical_cpus", "communication")
+# One strategy per device set and process: two MirroredStrategy objects over the same
+# devices reuse collective group/instance keys, and a later run's all-reduce then
+# collides with the earlier one ("Shape mismatch in the collective instance 100").
+_STRATEGIES = {}
+
+
+# -------------------------------------------------------------- from config
+def distribute_settings(train_config) -> dict:
+  """``config.train.distribute`` as a dict with every key (a string = the strategy)."""
+  raw = train_config.get("distribute") if hasattr(train_config, "get") else None
+  if raw is None:
+    raw = {}
+  elif isinstance(raw, str):
+    raw = {"strategy": raw}
+  settings = dict(raw)
+  unknown = sorted(set(settings) - set(_KEYS))
+  if unknown:
+    raise ValueError(f"unknown train.distribute key(s) {unknown}; valid: {list(_KEYS)}")
+  settings.setdefault("strategy", "default")
+  settings["devices"] = tuple(settings.get("devices") or ())
+  settings["logical_cpus"] = int(settings.get("logical_cpus") or 0)
+  settings.setdefault("communication", "auto")
+  if settings["strategy"] not in STRATEGIES:
+    raise ValueError(f"train.distribute.strategy must be one of {STRATEGIES}, "
+                     f"got {settings['strategy']!r}")
+  if settings["communication"] not in COMMUNICATION:
+    raise ValueError(f"train.distribute.communication must be one of "
+                     f"{tuple(COMMUNICATION)}, got {settings['communication']!r}")
+  if settings["devices"] and settings["strategy"] != "mirrored":
+    raise ValueError("train.distribute.devices applies to strategy='mirrored' only "
+                     "(multi_worker uses every local device of each worker)")
+  if settings["logical_cpus"] < 0:
+    raise ValueError(f"train.distribute.logical_cpus must be >= 0, "
+                     f"got {settings['logical_cpus']}")
+  return settings
+
+
+def configure_logical_cpus(num: int) -> None:
+  """Splits the first physical CPU into ``num`` logical devices (``/cpu:0..num-1``).
+
+  Must run before TensorFlow initialises its devices (before the first op).
+  """
+  cpu = tf.config.list_physical_devices("CPU")[0]
+  current = tf.config.get_logical_device_configuration(cpu)
+  if current is not None and len(current) == num:
+    return
+  try:
+    tf.config.set_logical_device_configuration(
+        cpu, [tf.config.LogicalDeviceConfiguration() for _ in range(num)])
+  except RuntimeError as e:
+    have = len(tf.config.list_logical_devices("CPU"))
+    if have == num:
+      return
+    raise RuntimeError(
+        f"cannot split the CPU into {num} logical devices: TensorFlow already "
+        f"initialised {have} (train.distribute.logical_cpus must take effect before "
+        "any TensorFlow op runs; start a fresh process)") from e
+
+
+def make_strategy(train_config) -> tf.distribute.Strategy:
+  """The ``tf.distribute.Strategy`` named by ``train_config.distribute``.
+
+  ``default`` returns the current strategy (the one of an enclosing ``scope()``, else
+  the single-device default), so existing configs keep their behaviour. The others are
+  created once per process and device set, then reused (see ``_STRATEGIES``).
+  """
+  settings = distribute_settings(train_config)
+  if settings["logical_cpus"]:
+    configure_logical_cpus(settings["logical_cpus"])
+  name = settings["strategy"]
+  if name == "default":
+    return tf.distribute.get_strategy()
+  if name == "mirrored":
+    devices = list(settings["devices"])
+    if not devices and settings["logical_cpus"] and not tf.config.list_logical_devices("GPU"):
+      devices = [f"/cpu:{i}" for i in range(settings["logical_cpus"])]
+    key = ("mirrored", tuple(devices))
+    if key not in _STRATEGIES:
+      _STRATEGIES[key] = tf.distribute.MirroredStrategy(devices or None)
+    return _STRATEGIES[key]
+  key = ("multi_worker", settings["communication"])
+  if key not in _STRATEGIES:
+    options = tf.distribute.experimental.CommunicationOptions(
+        implementation=getattr(tf.distribute.experimental.CommunicationImplementation,
+                               COMMUNICATION[settings["communication"]]))
+    _STRATEGIES[key] = tf.distribute.MultiWorkerMirroredStrategy(
+        communication_options=options)
+  return _STRATEGIES[key]
+
+
+def per_replica_batch(global_batch: int, strategy=None, what: str = "train.batch_size") -> int:
+  """``global_batch / R``; a clear error when the R replicas do not divide it."""
+  replicas = (strategy or tf.distribute.get_strategy()).num_replicas_in_sync
+  global_batch = int(global_batch)
+  if global_batch % replicas:
+    raise ValueError(
+        f"{what}={global_batch} is the global batch and must be divisible by the "
+        f"{replicas} replicas of the distribution strategy (e.g. "
+        f"{what}={max(replicas, global_batch - global_batch % replicas)})")
+  return global_batch // replicas
+
+
+def check_eval_batches(num_examples: int, batch_size: int, strategy=None,
+                       what: str = "train.eval_batch_size") -> None:
+  """Evaluation batches are split over the replicas too: a last batch with fewer examples
+  than replicas leaves a replica an empty batch, whose mean is NaN (measured: NaN
+  ``val_*`` metrics). Raises a clear error for that case."""
+  replicas = (strategy or tf.distribute.get_strategy()).num_replicas_in_sync
+  last = int(num_examples) % int(batch_size)
+  if replicas > 1 and 0 < last < replicas:
+    raise ValueError(
+        f"{what}={batch_size} leaves a last batch of {last} of the {num_examples} "
+        f"validation examples, fewer than the {replicas} replicas (one would get an "
+        "empty batch and NaN metrics); pick a batch size that divides the split or "
+        f"leaves at least {replicas}")
+
+
+def jit_compile(requested, strategy=None) -> bool:
+  """``train.jit_compile`` under ``strategy``: XLA is kept for one replica only (a
+  compiled step cannot reach the other replicas' variables, as Keras' "auto" knows)."""
+  replicas = (strategy or tf.distribute.get_strategy()).num_replicas_in_sync
+  return bool(requested) and replicas == 1
+
+
+def steps_per_execution(requested, strategy=None) -> int:
+  """``train.steps_per_execution`` under ``strategy``: 1 with several replicas.
+
+  Keras 3.15's multi-step loop fails under MirroredStrategy even for a plain model
+  ("You must feed a value for placeholder tensor 'while/cond/Placeholder'", measured).
+  """
+  replicas = (strategy or tf.distribute.get_strategy()).num_replicas_in_sync
+  return int(requested) if replicas == 1 else 1
+
+
+def shard_by_data(dataset: tf.data.Dataset) -> tf.data.Dataset:
+  """Auto-sharding by data (each worker keeps its slice of every global batch).
+
+  The in-memory pipelines have no files to shard, so this only makes TF's fallback
+  explicit (and silent).
+  """
+  options = tf.data.Options()
+  options.experimental_distribute.auto_shard_policy = (
+      tf.data.experimental.AutoShardPolicy.DATA)
+  return dataset.with_options(options)
+
+
+# ---------------------------------------------------------------- workers
+def task(strategy=None):
+  """``(task_type, task_id)`` of this process in a multi-worker cluster, else (None, 0)."""
+  strategy = strategy or tf.distribute.get_strategy()
+  resolver = getattr(strategy, "cluster_resolver", None)
+  if resolver is None or not resolver.cluster_spec().as_dict():
+    return None, 0
+  return resolver.task_type, int(resolver.task_id or 0)
+
+
+def is_chief(strategy=None) -> bool:
+  """True for the process that writes checkpoints, logs and exports.
+
+  That is the ``chief`` task if the cluster has one, else worker 0; a single-process
+  strategy is always its own chief.
+  """
+  strategy = strategy or tf.distribute.get_strategy()
+  task_type, task_id = task(strategy)
+  if task_type is None:
+    return True
+  cluster = strategy.cluster_resolver.cluster_spec().as_dict()
+  if "chief" in cluster:
+    return task_type == "chief"
+  return task_type == "worker" and task_id == 0
+
+
+def write_dir(workdir: str, strategy=None) -> str:
+  """Where this process writes: ``workdir`` for the chief, a fresh temporary folder for
+  the other workers (they must still save checkpoints, since saving distributed
+  variables takes part in collectives; ``remove_worker_dir`` deletes it afterwards)."""
+  if is_chief(strategy):
+    return workdir
+  task_type, task_id = task(strategy)
+  return tempfile.mkdtemp(prefix=f"tfvae-{task_type}{task_id}-")
+
+
+def remove_worker_dir(path: str, workdir: str) -> None:
+  """Deletes a non-chief's temporary write folder (never the shared ``workdir``)."""
+  if os.path.abspath(path) != os.path.abspath(workdir):
+    shutil.rmtree(path, ignore_errors=True)
+
+
+# -------------------------------------------------------- inside a replica
+def replica_id_and_count():
+  """``(replica id tensor or 0, number of replicas in sync)``; ``(0, 1)`` outside any
+  replica context (cross-replica code, plain eager calls)."""
+  ctx = tf.distribute.get_replica_context()
+  if ctx is None or ctx.num_replicas_in_sync == 1:
+    return 0, 1
+  return ctx.replica_id_in_sync_group, int(ctx.num_replicas_in_sync)
+
+
+def num_replicas() -> int:
+  """Replicas of the current replica context, or of the current strategy outside one."""
+  ctx = tf.distribute.get_replica_context()
+  if ctx is not None:
+    return int(ctx.num_replicas_in_sync)
+  return int(tf.distribute.get_strategy().num_replicas_in_sync)
+
+
+def fold_in_replica(seed):
+  """A stateless ``int32[2]`` seed that differs per replica (unchanged with one replica)."""
+  replica, count = replica_id_and_count()
+  if count == 1:
+    return seed
+  return tf.random.experimental.stateless_fold_in(
+      tf.convert_to_tensor(seed, tf.int32), tf.cast(replica, tf.int32))
+
+
+def scale_loss_for_replicas(loss):
+  """Batch-mean ``loss`` / R: the optimizer sums the replicas' gradients, so this makes
+  the applied gradient the global-batch mean (identity with one replica)."""
+  _, count = replica_id_and_count()
+  if count == 1:
+    return loss
+  return loss * tf.cast(1.0 / count, loss.dtype)
+
+
+def _clipping(optimizer):
+  inner = getattr(optimizer, "inner_optimizer", optimizer)
+  for kind in ("clipnorm", "global_clipnorm", "clipvalue"):
+    value = getattr(inner, kind, None)
+    if value:
+      return kind, float(value)
+  return None, None
+
+
+def gradients_for_apply(grads, optimizer):
+  """Replica gradients (of ``scale_loss_for_replicas(loss)``) to hand to
+  ``optimizer.apply`` so that the update is the single-replica update.
+
+  Without clipping nor loss scaling they are returned unchanged (the optimizer sums
+  them). Otherwise they are all-reduced here, clipped as one replica would clip the
+  global gradient (thresholds times the dynamic loss scale, since these gradients are
+  still scaled), and divided by R: the optimizer's own clipping is then a no-op and its
+  sum gives back the clipped global gradient; a loss-scale optimizer sees the same
+  finite/non-finite verdict on every replica.
+  """
+  _, count = replica_id_and_count()
+  if count == 1:
+    return grads
+  kind, threshold = _clipping(optimizer)
+  loss_scaled = hasattr(optimizer, "dynamic_scale")
+  if kind is None and not loss_scaled:
+    return grads
+  present = [g for g in grads if g is not None]
+  reduced = iter(tf.distribute.get_replica_context().all_reduce(
+      tf.distribute.ReduceOp.SUM, present))
+  grads = [None if g is None else next(reduced) for g in grads]
+  if kind is not None:
+    if loss_scaled:
+      threshold = threshold * tf.cast(tf.convert_to_tensor(optimizer.dynamic_scale),
+                                      tf.float32)
+    if kind == "clipnorm":
+      grads = [None if g is None else tf.clip_by_norm(g, tf.cast(threshold, g.dtype))
+               for g in grads]
+    elif kind == "global_clipnorm":
+      clipped = iter(tf.clip_by_global_norm([g for g in grads if g is not None],
+                                            threshold)[0])
+      grads = [None if g is None else next(clipped) for g in grads]
+    else:
+      grads = [None if g is None else tf.clip_by_value(
+          g, -tf.cast(threshold, g.dtype), tf.cast(threshold, g.dtype)) for g in grads]
+  return [None if g is None else g / tf.cast(count, g.dtype) for g in grads]
+
+
+def add_across_replicas(variable, delta):
+  """``variable += sum of delta over the replicas``; returns the update.
+
+  For a variable created with ``aggregation="only_first_replica"``: the deltas are
+  all-reduced here, so every replica computes the same new value. (``aggregation="sum"``
+  does not work for this: Keras implements ``assign_add`` as ``assign(v + delta)``, and
+  summing the replicas' new values gives ``R v + sum delta``.)
+  """
+  _, count = replica_id_and_count()
+  if count > 1:
+    delta = tf.distribute.get_replica_context().all_reduce(tf.distribute.ReduceOp.SUM, delta)
+  return variable.assign_add(delta)
+
+
+def replica_mean(value):
+  """Mean of ``value`` over the replicas (a differentiable all-reduce); identity with one
+  replica. With equal per-replica batches, the mean of per-replica batch means is the
+  global batch mean."""
+  _, count = replica_id_and_count()
+  if count == 1:
+    return value
+  return tf.distribute.get_replica_context().all_reduce(tf.distribute.ReduceOp.MEAN, value)
+
+
+def shard_rows(value, what: str = "rows"):
+  """This replica's contiguous block of the first axis (all of it with one replica)."""
+  replica, count = replica_id_and_count()
+  if count == 1:
+    return value
+  rows = int(value.shape[0])
+  if rows % count:
+    raise ValueError(f"{rows} {what} cannot be split evenly over {count} replicas; "
+                     f"use a multiple of {count}")
+  size = rows // count
+  return value[tf.cast(replica, tf.int32) * size:][:size]
+
+
+def gather_rows(value):
+  """Concatenates every replica's ``value`` along the first axis, in replica order."""
+  _, count = replica_id_and_count()
+  if count == 1:
+    return value
+  return tf.distribute.get_replica_context().all_gather(value, axis=0)
+
+
+def in_multi_worker_mode(strategy=None) -> bool:
+  strategy = strategy or tf.distribute.get_strategy()
+  return (isinstance(strategy, tf.distribute.MultiWorkerMirroredStrategy)
+          and strategy.extended._in_multi_worker_mode())  # pylint: disable=protected-access
+
+
+def step_logs(logs: dict) -> dict:
+  """Step logs of a ``train_step``/``test_step``, fit for Keras' cross-replica reduction.
+
+  Keras 3 (3.15) averages them across workers with ``strategy.reduce(MEAN, v, axis=0)``,
+  which fails on scalars (tensorflow#72388): across workers each value gets a leading
+  axis of 1, which that reduction removes. Unchanged otherwise.
+  """
+  if not in_multi_worker_mode():
+    return logs
+  return {name: tf.reshape(value, [1]) for name, value in logs.items()}
+
+
+# ---------------------------------------------------------------- checking
+def replica_divergence(model, strategy=None, atol: float = 0.0) -> list:
+  """Paths of ``model``'s variables whose local replica copies differ (mirrored variables
+  only; per-replica metric accumulators are skipped). Empty when the state is in sync."""
+  strategy = strategy or tf.distribute.get_strategy()
+  diverged = []
+  for variable in model.variables:
+    value = getattr(variable, "value", variable)
+    if not isinstance(value, tf.distribute.DistributedValues):
+      continue
+    if getattr(value, "synchronization", None) == tf.VariableSynchronization.ON_READ:
+      continue
+    copies = [c.numpy() for c in strategy.experimental_local_results(value)]
+    first = copies[0]
+    for other in copies[1:]:
+      if first.dtype.kind in "fc":
+        same = bool((abs(first - other) <= atol).all())
+      else:
+        same = bool((first == other).all())
+      if not same:
+        diverged.append(getattr(variable, "path", variable.name))
+        break
+  return diverged
+
+
+class ReplicaConsistency(keras.callbacks.Callback):
+  """Raises at the end of an epoch if some model state differs between local replicas
+  (a variable updated in ``train_step`` without a deliberate aggregation)."""
+
+  def __init__(self, strategy):
+    super().__init__()
+    self.strategy = strategy
+
+  def on_epoch_end(self, epoch, logs=None):
+    diverged = replica_divergence(self.model, self.strategy)
+    if diverged:
+      raise RuntimeError(
+          f"model state differs between replicas after epoch {epoch + 1}: {diverged}. "
+          "Give these variables an aggregation (see docs/distributed.md)")
