@@ -25,7 +25,7 @@ BATCH = 8
 
 _MNIST = dict(name="binarized_mnist")
 _SEQ_MNIST = dict(name="seq_mnist", source="binarized_mnist", binarize="none", idx_dir="")
-_SHEEP = dict(name="strokes", path=SHEEP, max_length=12, normalize="scale", long="truncate")
+_SHEEP = dict(name="strokes", path=SHEEP, max_length=8, normalize="scale", long="truncate")
 _TOY = dict(name="toy_two_gaussians", num_train=400, num_valid=100, num_test=100, seed=0)
 _ARCHITECTURES = dict(name="architectures", max_length=8, train_stride=8,
                       sources=("applications",), num_random=0, random_seed=0)

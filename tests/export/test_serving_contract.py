@@ -20,6 +20,7 @@ Each family (``tests/families.py``) is exported with ``export_sampler`` into
 """
 import json
 import os
+import re
 import subprocess
 import sys
 
@@ -268,3 +269,30 @@ def test_saved_model_cli_shows_and_runs_the_export(exported, served, name):
       outputs[key] = np.load(os.path.join(run["outdir"], f"{key}.npy"))
     _check_outputs(f"{name}/{sig} (saved_model_cli run)", outputs, sig_def,
                    e["expected"][sig])
+
+
+def _readme_rest_bodies():
+  """``{registry name: REST body}`` from the ``### names`` sections of the README."""
+  with open(os.path.join(families.REPO_ROOT, "saved_models", "README.md")) as f:
+    text = f.read()
+  bodies = {}
+  for section in re.split(r"^### ", text, flags=re.M)[1:]:
+    names = [n.strip() for n in section.splitlines()[0].split(",")]
+    body = json.loads(re.search(r"^REST body: `(.*)`$", section, flags=re.M).group(1))
+    bodies.update({n: body for n in names})
+  return bodies
+
+
+def test_readme_rest_bodies_fit_the_signatures(exported):
+  """The README's sample request of each family names a signature and exactly its
+  inputs, with JSON integers for the int32 scalars."""
+  bodies = _readme_rest_bodies()
+  registered = {families.MODELS[n][0]["name"]: n for n in families.NAMES}
+  assert set(bodies) == set(registered)
+  for registry_name, body in bodies.items():
+    defs = exported[registered[registry_name]]["defs"]
+    sig_def = defs[body.get("signature_name", "serving_default")]
+    assert set(body["inputs"]) == set(sig_def.inputs), registry_name
+    for key, value in body["inputs"].items():
+      assert sig_def.inputs[key].dtype == tf.int32.as_datatype_enum and isinstance(value, int)
+

@@ -63,3 +63,17 @@ def test_non_positive_counts(tmp_path, script, flag):
   name, value = flag[2:].split("=")
   assert f"flag --{name}={value}: {value} is not a positive integer" in stderr
   assert not os.listdir(tmp_path)
+
+
+def test_logical_cpus_without_a_strategy(tmp_path):
+  stderr = _run("train.py", f"--config={CONFIG}", f"--workdir={tmp_path}/run",
+                "--logical_cpus=2")
+  assert "--logical_cpus needs --strategy=mirrored" in stderr
+  assert not os.listdir(tmp_path)
+
+
+def test_unknown_strategy_lists_the_valid_ones(tmp_path):
+  stderr = _run("train.py", f"--config={CONFIG}", f"--workdir={tmp_path}/run",
+                "--strategy=tpu")
+  assert "value should be one of <default|mirrored|multi_worker>" in stderr
+  assert not os.listdir(tmp_path)

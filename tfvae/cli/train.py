@@ -15,7 +15,26 @@ from tfvae.cli.common import check_config_overrides, quiet_tensorflow
 _CONFIG = config_flags.DEFINE_config_file("config", None, "ml_collections config file.",
                                           lock_config=True)
 _WORKDIR = flags.DEFINE_string("workdir", None, "Directory for checkpoints, logs, samples.")
+_STRATEGY = flags.DEFINE_enum(
+    "strategy", None, ["default", "mirrored", "multi_worker"],
+    "tf.distribute strategy for any config (sets config.train.distribute.strategy; "
+    "multi_worker reads TF_CONFIG). See docs/distributed.md.")
+_LOGICAL_CPUS = flags.DEFINE_integer(
+    "logical_cpus", 0, "With --strategy=mirrored: split the CPU into this many logical "
+    "devices (a correctness check; they share the cores).", lower_bound=0)
 flags.mark_flags_as_required(["config", "workdir"])
+
+
+def _apply_strategy_flags(config):
+  """``--strategy``/``--logical_cpus`` into ``config.train.distribute`` (any config)."""
+  if _STRATEGY.value is None:
+    if _LOGICAL_CPUS.value:
+      raise app.UsageError("--logical_cpus needs --strategy=mirrored")
+    return
+  with config.unlocked():
+    current = dict(config.train.get("distribute", None) or {})
+    current.update(strategy=_STRATEGY.value, logical_cpus=int(_LOGICAL_CPUS.value))
+    config.train.distribute = current
 
 
 def main(argv):
@@ -23,6 +42,7 @@ def main(argv):
     raise app.UsageError(f"unexpected arguments: {argv[1:]}")
   quiet_tensorflow()
   config = _CONFIG.value
+  _apply_strategy_flags(config)
   from tfvae.training.config_checks import check_values  # pylint: disable=g-import-not-at-top
   try:  # types and ranges first, before TensorFlow is imported or the workdir created
     check_values(config)

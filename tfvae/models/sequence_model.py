@@ -160,8 +160,12 @@ class SequenceModel(LatentVariableModel):
       length = request_checks.positive(length, "length")
       return finish(self.prime(prefix, prefix_mask, length, tf.stack([seed, 0])))
 
-    return {"sample": (tf.function(sample_fn, input_signature=sample_sig), sample_sig),
-            "prime": (tf.function(prime_fn, input_signature=prime_sig), prime_sig)}
+    # autograph=False: the loops are explicit tf.while_loops; converting the whole call
+    # tree costs seconds per export.
+    return {"sample": (tf.function(sample_fn, input_signature=sample_sig, autograph=False),
+                       sample_sig),
+            "prime": (tf.function(prime_fn, input_signature=prime_sig, autograph=False),
+                      prime_sig)}
 
   # ------------------------------------------------------------------- PNG
   def call(self, x, training=False):
