@@ -107,12 +107,15 @@ def _contract(signature_def):
 
 
 def _request(name, signature, signature_def, inputs):
-  """A PredictRequest whose inputs follow the SignatureDef (names, dtypes, ranks)."""
+  """A PredictRequest with one tensor per SignatureDef input: its name, its dtype and a
+  value of a compatible shape (``inputs`` gives the example values by name)."""
   request = predict_pb2.PredictRequest()
   request.model_spec.name = name
   request.model_spec.signature_name = signature
   for key, info in signature_def.inputs.items():
-    request.inputs[key].CopyFrom(tf.make_tensor_proto(inputs[key], dtype=info.dtype))
+    value = np.asarray(inputs[key], tf.as_dtype(info.dtype).as_numpy_dtype)
+    assert _shape(info).is_compatible_with(value.shape), (name, signature, key)
+    request.inputs[key].CopyFrom(tf.make_tensor_proto(value, dtype=info.dtype))
   return request
 
 
@@ -194,6 +197,7 @@ def _check_outputs(where, outputs, signature_def, expected):
     info = signature_def.outputs[key]
     assert value.dtype == tf.as_dtype(info.dtype).as_numpy_dtype, (where, key, value.dtype)
     assert _shape(info).is_compatible_with(value.shape), (where, key, value.shape)
+    assert value.shape == expected[key].shape, (where, key, value.shape)
     np.testing.assert_allclose(value, expected[key], atol=ATOL, err_msg=f"{where} {key}")
 
 

@@ -29,7 +29,6 @@ MAX_STEPS = 12  # float16: the loss scale may need several halvings from 2**15
 def _float32_afterwards():
   yield
   keras.mixed_precision.set_global_policy("float32")
-  keras.backend.clear_session()
 
 
 @pytest.fixture
@@ -101,7 +100,7 @@ def test_family_trains_with_float32_distributions(name, policy, recorded):
 
   dists = recorded["distributions"]
   assert any(recorded.values()), f"{name} built no distribution"
-  bad = [(cls, key, dtype) for cls, params, dtype_arg in dists
+  bad = [(cls, key, dtype) for cls, params, _ in dists
          for key, dtype in _low_precision_tensors(params.items())]
   bad += [(cls, "dtype", str(d)) for cls, _, d in dists
           if d is not None and tf.as_dtype(d) in (tf.float16, tf.bfloat16)]

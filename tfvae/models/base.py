@@ -159,5 +159,7 @@ class LatentVariableModel(keras.Model):
     float16/bfloat16), but the model body reads its variables and builds distributions in
     float32, so that scope is cleared here; each network still opens its own.
     """
+    if self.compute_dtype == self.variable_dtype:  # float32: Keras opened no scope
+      return self.loss_terms(x, training=training)
     with AutocastScope(None):
       return self.loss_terms(x, training=training)
