@@ -34,6 +34,16 @@ def render(result: Dict) -> str:
       f"Keras {result['versions']['keras']}, TFP {result['versions']['tfp']}; "
       f"suite wall time {result['wall_seconds'] / 60:.1f} min; load average at start "
       f"{result['load_average_start'][0]:.1f}, at end {result['load_average_end'][0]:.1f}.",
+  ]
+  full = result.get("last_full_run")
+  if result.get("partial_rerun"):
+    lines.append(
+        f"This run re-ran only {', '.join(result['partial_rerun'])}; the other rows come "
+        "from the last full run" + (
+            f" (`{full['command']}`, {full['date']}, {full['wall_seconds'] / 60:.1f} min "
+            f"for the whole suite, load average {full['load_average_start'][0]:.1f} at "
+            f"start)." if full else "."))
+  lines += [
       "",
       "| entry | budget (batch) | test ELBO | test NLL (IWAE k, examples) | other test terms "
       "| train ex/s | step: config / plain tf.function (ex/s) | compile s | peak RSS MB |",
@@ -82,7 +92,7 @@ def render(result: Dict) -> str:
     lines += ["", "Runtime of `tfvae-benchmark --suite=full` on this machine, estimated from "
               "the rows above (steady time per step x the config's epochs; evaluation "
               "scaled by k x examples; validation passes and compilation not counted): "
-              + ", ".join(f"{e['entry']} {e['hours']:.1f} h" for e in known)
+              + ", ".join(f"{e['entry']} {e['hours']:.2f} h" for e in known)
               + f"; in all about **{sum(e['hours'] for e in known):.1f} hours**"
               + (f" plus {', '.join(e['entry'] for e in estimate if e.get('hours') is None)}"
                  " (no quick row to scale from)." if len(known) < len(estimate) else ".")]

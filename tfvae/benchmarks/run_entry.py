@@ -63,6 +63,7 @@ def run_entry(entry, workdir: str, repo_root: str, shared_data: str = "",
   from tfvae.config_files import load_config_file  # pylint: disable=g-import-not-at-top
   from tfvae.evaluation.run_evaluation import evaluate_run  # pylint: disable=g-import-not-at-top
   from tfvae.training.trainer import train  # pylint: disable=g-import-not-at-top
+  import keras  # pylint: disable=g-import-not-at-top
   config = apply_overrides(load_config_file(os.path.join(repo_root, entry.config)),
                            entry.overrides, shared_data)
   if fresh and os.path.isdir(workdir):
@@ -83,6 +84,11 @@ def run_entry(entry, workdir: str, repo_root: str, shared_data: str = "",
   out["steps_per_epoch"] = int(config.train.get("steps_per_epoch") or 0) or None
   out["steps_per_full_epoch"] = int(result.splits.steps_per_epoch(out["batch_size"]))
   out["stopped_on_nan"] = result.stopped_on_nan
+  # Checkpoints key variables by their Keras path, which holds auto-numbered names
+  # ("sequence_vae_1/..." for a second instance): evaluate in a fresh Keras session,
+  # as tfvae-evaluate does in its own process.
+  del result
+  keras.backend.clear_session()
   start = time.perf_counter()
   evaluation = evaluate_run(workdir, iwae_samples=entry.iwae_samples,
                             max_examples=entry.eval_examples, log=lambda *a: None)

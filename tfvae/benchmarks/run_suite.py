@@ -109,7 +109,12 @@ def run_suite(suite: str, repo_root: str, workdir: str, docs_dir: str,
   if entries and os.path.exists(json_path):
     # A partial re-run replaces its own rows and keeps the others of the last full run.
     with open(json_path) as f:
-      previous = {r["entry"]: r for r in json.load(f)["entries"]}
+      last = json.load(f)
+    previous = {r["entry"]: r for r in last["entries"]}
+    result["last_full_run"] = last.get("last_full_run") or (
+        None if last.get("partial_rerun") else
+        {k: last[k] for k in ("command", "date", "wall_seconds", "load_average_start",
+                              "load_average_end")})
     rows = {r["entry"]: r for r in result["entries"]}
     result["entries"] = [rows.get(e.name) or previous[e.name] for e in get_suite(suite)
                          if e.name in rows or e.name in previous]
