@@ -88,3 +88,19 @@ def test_run_entry_trains_evaluates_and_times(tmp_path):
   assert speed["ratio"] == pytest.approx(
       speed["config_examples_per_sec"] / speed["baseline_examples_per_sec"])
   assert out["peak_rss_mb"] > 100
+
+
+def test_collect_only_gathers_entry_jsons_without_running(tmp_path):
+  from tfvae.benchmarks.run_suite import run_suite  # pylint: disable=g-import-not-at-top
+  row = _result(-97.5)["entries"][0]
+  row.update(entry="gauss_L1", config="configs/gauss_vae_mnist_t1a.py")
+  workdir, docs = tmp_path / "runs", tmp_path / "docs"
+  workdir.mkdir()
+  (workdir / "gauss_L1.json").write_text(json.dumps(row))
+  result = run_suite("table1a", REPO_ROOT, str(workdir), str(docs), "/data",
+                     entries=["gauss_L1", "cat_t08_L1"], collect_only=True,
+                     log=lambda *a: None)
+  assert [r["entry"] for r in result["entries"]] == ["gauss_L1"]
+  text = (docs / "benchmarks.md").read_text()
+  assert "| gauss_L1 |" in text and "-97.50" in text and "cat_t08_L1" not in text.split(
+      "| entry |")[1]

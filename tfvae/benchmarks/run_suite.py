@@ -54,8 +54,12 @@ def estimate_full_suite(quick: dict, repo_root: str) -> list:
 def run_suite(suite: str, repo_root: str, workdir: str, docs_dir: str,
               shared_data: str, entries: Optional[List[str]] = None,
               timeout: Optional[float] = None, fresh: bool = True, log=print,
-              command: str = "") -> dict:
-  """Runs ``suite`` (or the named ``entries`` of it); writes JSON and markdown."""
+              command: str = "", collect_only: bool = False) -> dict:
+  """Runs ``suite`` (or the named ``entries`` of it); writes JSON and markdown.
+
+  ``collect_only``: run nothing; gather the per-entry JSONs already in ``workdir`` (e.g.
+  after an interrupted suite) into the suite JSON and the markdown block.
+  """
   selected = get_suite(suite)
   if entries:
     known = {e.name for e in selected}
@@ -74,6 +78,14 @@ def run_suite(suite: str, repo_root: str, workdir: str, docs_dir: str,
   start = time.perf_counter()
   for i, entry in enumerate(selected, 1):
     out_json = os.path.join(workdir, f"{entry.name}.json")
+    if collect_only:
+      if os.path.exists(out_json):
+        with open(out_json) as f:
+          result["entries"].append(json.load(f))
+        log(f"[{i}/{len(selected)}] {entry.name}: collected {out_json}")
+      else:
+        log(f"[{i}/{len(selected)}] {entry.name}: no {out_json}, skipped")
+      continue
     if os.path.exists(out_json):
       os.remove(out_json)
     cmd = [sys.executable, "-m", "tfvae.benchmarks.run_entry", f"--suite={suite}",

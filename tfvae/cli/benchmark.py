@@ -33,6 +33,8 @@ _WORKDIR = flags.DEFINE_string("workdir", "runs/benchmarks", "Where suite runs t
 _SHARED = flags.DEFINE_string("shared_data", None,
                               "Shared data folder (default: <repo_root>/../shared/data).")
 _TIMEOUT = flags.DEFINE_float("entry_timeout", 0, "Seconds per suite entry (0 = none).")
+_COLLECT = flags.DEFINE_bool("collect_only", False, "Run nothing: gather the entry JSONs "
+                             "already in --workdir into the suite JSON and markdown.")
 
 
 def _run_suite():
@@ -46,7 +48,7 @@ def _run_suite():
   try:
     run_suite(_SUITE.value, repo, os.path.join(os.path.abspath(_WORKDIR.value), _SUITE.value),
               os.path.join(repo, "docs"), shared, entries=_ENTRIES.value or None,
-              timeout=_TIMEOUT.value or None,
+              timeout=_TIMEOUT.value or None, collect_only=_COLLECT.value,
               command="tfvae-benchmark " + " ".join(sys.argv[1:]))
   except ValueError as e:
     raise app.UsageError(str(e)) from e
