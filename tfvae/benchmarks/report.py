@@ -32,8 +32,11 @@ def render(result: Dict) -> str:
       f"Date: {result['date']}; machine: {result['machine']['cpus']} CPUs, "
       f"{result['machine']['platform']}; TensorFlow {result['versions']['tensorflow']}, "
       f"Keras {result['versions']['keras']}, TFP {result['versions']['tfp']}; "
-      f"suite wall time {result['wall_seconds'] / 60:.1f} min; load average at start "
-      f"{result['load_average_start'][0]:.1f}, at end {result['load_average_end'][0]:.1f}.",
+      + ("rows collected from earlier entry runs (their own wall times in the table)."
+         if result.get("collected") else
+         f"suite wall time {result['wall_seconds'] / 60:.1f} min; load average at start "
+         f"{result['load_average_start'][0]:.1f}, at end "
+         f"{result['load_average_end'][0]:.1f}."),
   ]
   full = result.get("last_full_run")
   if result.get("partial_rerun"):
@@ -46,12 +49,13 @@ def render(result: Dict) -> str:
   lines += [
       "",
       "| entry | budget (batch) | test ELBO | test NLL (IWAE k, examples) | other test terms "
-      "| train ex/s | step: config / plain tf.function (ex/s) | compile s | peak RSS MB |",
-      "|---|---|---|---|---|---|---|---|---|",
+      "| train ex/s | step: config / plain tf.function (ex/s) | compile s | peak RSS MB "
+      "| train + eval wall |",
+      "|---|---|---|---|---|---|---|---|---|---|",
   ]
   for row in result["entries"]:
     if "error" in row:
-      lines.append(f"| {row['entry']} | **failed**: {row['error'][:120]} | | | | | | | |")
+      lines.append(f"| {row['entry']} | **failed**: {row['error'][:120]} | | | | | | | | |")
       continue
     test = row["test"]
     nll = (f"{test['nll']:.2f} ± {test['nll_stderr']:.2f} "
@@ -66,7 +70,8 @@ def render(result: Dict) -> str:
     lines.append(
         f"| {row['entry']} | {_budget(row)} ({row['batch_size']}) | {test['elbo']:.2f} "
         f"| {nll} | {terms} | {_fmt(row.get('train_examples_per_sec'), 0)} | {speed_txt} "
-        f"| {_fmt(row.get('compile_seconds'), 1)} | {_fmt(row.get('peak_rss_mb'), 0)} |")
+        f"| {_fmt(row.get('compile_seconds'), 1)} | {_fmt(row.get('peak_rss_mb'), 0)} "
+        f"| {(row.get('train_seconds', 0) + row.get('eval_seconds', 0)) / 60:.1f} min |")
   notes = []
   for row in result["entries"]:
     target = SPEED_TARGETS.get(row["entry"])

@@ -74,7 +74,7 @@ def run_suite(suite: str, repo_root: str, workdir: str, docs_dir: str,
             "machine": {"cpus": os.cpu_count(), "platform": platform.platform(),
                         "processor": platform.processor()},
             "versions": _versions(), "load_average_start": list(os.getloadavg()),
-            "entries": []}
+            "entries": [], "collected": bool(collect_only)}
   start = time.perf_counter()
   for i, entry in enumerate(selected, 1):
     out_json = os.path.join(workdir, f"{entry.name}.json")
