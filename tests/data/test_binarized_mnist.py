@@ -34,3 +34,12 @@ def test_missing_file_is_a_clear_error(tmp_path):
 def test_unknown_dataset_lists_known_names():
   with pytest.raises(KeyError, match="known datasets: .*binarized_mnist.*mnist"):
     load_dataset({"name": "cifar_nope"})
+
+
+def test_train_on_valid_appends_the_validation_split():
+  from tfvae.data.binarized_mnist import load_binarized_mnist  # pylint: disable=g-import-not-at-top
+  plain = load_binarized_mnist()
+  merged = load_binarized_mnist(train_on_valid=True)
+  assert merged.train.shape == (60000, 784)
+  assert (merged.train[50000:] == plain.valid).all()
+  assert (merged.test == plain.test).all() and (merged.valid == plain.valid).all()
