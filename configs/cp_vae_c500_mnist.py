@@ -1,43 +1,19 @@
 """CP-VAE with c = 500 categories on dynamically binarized MNIST
 (the paper's table 1: -ELBO 88.63).
 
-Architecture of the CP-VAE paper (Lavda et al. 2020, sec. 5) shared by every model of
-table 1: 40 latents, encoder and decoder MLPs with two hidden layers of 300 gated units
-(Dauphin et al. 2017), Glorot initialisation, Adam 5e-4, batch 100, KL warm-up linear from
-0 to 1 over 100 epochs, early stopping on the validation ELBO.
-Data: grayscale MNIST (50k/10k/10k) dynamically binarized every epoch. Offline, point the
-loader at IDX files:  --config.dataset.idx_dir=/path/to/mnist  (else TFDS downloads it).
-CP-VAE specifics: the warm-up scales B2 only (warm_up_categorical_kl=False): warming B1
-up from 0 too let q(c|x) saturate on one category within the first epoch in our runs
-(used_categories -> 1.0, B1 stuck at log K); prior means start at N(0, 0.1^2), since a
-wider start made one component win every x. The Gumbel-softmax temperature of the
-relaxed c is 0.5 in training; evaluation draws a hard c ~ q(c|x), so the reported ELBO
-is that of the discrete model. q(c) (eq. 14) is refreshed after every epoch from that
-epoch's training batches and recomputed exactly over the training split by the
-cluster-accuracy command below (which also writes the per-category grid, figure 7).
+``cp_vae_c10_mnist`` (architecture, data, warm-up and training; see its docstring) with
+500 categories.
 
   tfvae-train --config=configs/cp_vae_c500_mnist.py --workdir=runs/cp_vae_c500_mnist \
       --config.dataset.idx_dir=../shared/data/mnist
   tfvae-evaluate --workdir=runs/cp_vae_c500_mnist
   python -m tfvae.evaluation.cluster_accuracy --workdir=runs/cp_vae_c500_mnist
 """
-import ml_collections
+from tfvae.config_files import base_config
 
 
 def get_config():
-  config = ml_collections.ConfigDict()
-  config.model = dict(name="cp_vae", num_categories=500, latent_dim=40, hidden_sizes=(300, 300),
-                      likelihood="bernoulli", temperature=0.5, generation_prior="aggregated",
-                      prior_init_stddev=0.1, min_scale=1e-4,
-                      warm_up_categorical_kl=False)
-  config.dataset = dict(name="mnist", idx_dir="", binarize="dynamic")
-  config.train = dict(
-      batch_size=100, epochs=1000, learning_rate=5e-4, clipnorm=0.0, seed=0,
-      jit_compile=True, steps_per_execution=10, steps_per_epoch=0,
-      precision="float32", early_stopping_patience=50, checkpoint_every=1,
-      sample_every=10, validation_every=1, eval_batch_size=1000, verbose=2,
-      schedules=dict(
-          kl_weight=dict(kind="linear", start=0.0, end=1.0, duration=100, unit="epoch")))
-  config.eval = dict(iwae_samples=5000, chunk_size=500, batch_size=100, seed=0)
-  config.export = dict(enabled=True, name="cp_vae_c500_mnist", base_dir="saved_models")
+  config = base_config(__file__, "cp_vae_c10_mnist")
+  config.model.num_categories = 500
+  config.export.name = "cp_vae_c500_mnist"
   return config
