@@ -23,6 +23,7 @@ import numpy as np
 import tensorflow as tf
 
 from tfvae.evaluation.iwae import summarize
+from tfvae.evaluation.paired_difference import per_example_path
 
 
 class RefreshLogPartition(keras.callbacks.Callback):
@@ -124,7 +125,7 @@ def main(argv):
     log_z = {"method": log_z["method"]}
   result = dvae_log_likelihood(model, dataset, k, FLAGS.chunk_size or int(ev.chunk_size),
                                seed=int(ev.get("seed", 0)), log_z=log_z)
-  result.pop("per_example")
+  per_example = result.pop("per_example")
   result.update(workdir=os.path.abspath(FLAGS.workdir), epoch=epoch, split=FLAGS.split)
   print(f"{FLAGS.split} ELBO: {result['elbo']:.3f}   log-likelihood (IWAE k={k} - log Z): "
         f"{result['log_likelihood']:.3f} ± {result['stderr']:.3f} nats over "
@@ -134,6 +135,8 @@ def main(argv):
   with open(output + ".tmp", "w") as f:
     json.dump(result, f, indent=2, default=lambda v: np.asarray(v).tolist())
   os.replace(output + ".tmp", output)
+  # Kept for paired comparisons of two models on the same examples (paired_difference).
+  np.save(per_example_path(output), np.asarray(per_example, np.float64))
   print(f"wrote {output}")
 
 
