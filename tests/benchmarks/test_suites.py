@@ -104,3 +104,13 @@ def test_collect_only_gathers_entry_jsons_without_running(tmp_path):
   text = (docs / "benchmarks.md").read_text()
   assert "| gauss_L1 |" in text and "-97.50" in text and "cat_t08_L1" not in text.split(
       "| entry |")[1]
+
+
+def test_cluster_accuracy_is_rendered_for_category_models():
+  result = _result(-95.0)
+  result["entries"][0]["test"]["cluster_accuracy"] = {
+      "majority_accuracy": 0.6152, "hungarian_accuracy": 0.574, "used_clusters": 10}
+  text = report.render(result)
+  assert ("cluster accuracy 61.5 % (majority vote) / 57.4 % (Hungarian), 10 clusters used"
+          in text)
+  assert "cluster accuracy" not in report.render(_result(-95.0))

@@ -65,8 +65,14 @@ def render(result: Dict) -> str:
     if speed:
       speed_txt = (f"x{speed['ratio']:.2f} ({speed['config_examples_per_sec']:,.0f} / "
                    f"{speed['baseline_examples_per_sec']:,.0f})")
-    terms = ", ".join(f"{k} {test['terms'][k]:.2f}" for k in row.get("report_terms", ())
-                      if k in test.get("terms", {})) or "—"
+    terms = [f"{k} {test['terms'][k]:.2f}" for k in row.get("report_terms", ())
+             if k in test.get("terms", {})]
+    clusters = test.get("cluster_accuracy")
+    if clusters:
+      terms.append(f"cluster accuracy {100 * clusters['majority_accuracy']:.1f} % "
+                   f"(majority vote) / {100 * clusters['hungarian_accuracy']:.1f} % "
+                   f"(Hungarian), {clusters['used_clusters']} clusters used")
+    terms = ", ".join(terms) or "—"
     lines.append(
         f"| {row['entry']} | {_budget(row)} ({row['batch_size']}) | {test['elbo']:.2f} "
         f"| {nll} | {terms} | {_fmt(row.get('train_examples_per_sec'), 0)} | {speed_txt} "
