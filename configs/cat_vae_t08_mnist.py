@@ -11,23 +11,12 @@ L = 10 (table 1a, lower half): --config.model.num_latent_samples=10 --config.mod
   tfvae-train --config=configs/cat_vae_t08_mnist.py --workdir=runs/cat_vae_t08_mnist
   tfvae-evaluate --workdir=runs/cat_vae_t08_mnist --iwae_samples=100
 """
-import ml_collections
+from tfvae.config_files import base_config
 
 
 def get_config():
-  config = ml_collections.ConfigDict()
-  config.model = dict(name="cat_vae", latent_dim=20, num_categories=10, temperature=1.0,
-                      network="mlp", hidden_sizes=(400, 400), activation="relu",
-                      likelihood="bernoulli", num_latent_samples=1)
-  config.dataset = dict(name="binarized_mnist")
-  config.train = dict(
-      batch_size=100, epochs=20, learning_rate=1e-3, clipnorm=0.0, seed=0,
-      # XLA is ~2x slower here on CPU (elementwise log/exp of the Gumbel noise).
-      jit_compile=False, steps_per_execution=10, steps_per_epoch=0,
-      precision="float32", early_stopping_patience=0, checkpoint_every=1,
-      sample_every=1, validation_every=1, eval_batch_size=1000, verbose=2,
-      schedules=dict(temperature=dict(kind="exponential", start=1.0, end=0.8, duration=10,
-                                     unit="epoch")))
-  config.eval = dict(iwae_samples=1000, chunk_size=100, batch_size=100, seed=0)
-  config.export = dict(enabled=True, name="cat_vae_t08_mnist", base_dir="saved_models")
+  config = base_config(__file__, "cat_vae_t05_mnist")
+  config.model.num_categories = 10
+  config.train.schedules.temperature.end = 0.8
+  config.export.name = "cat_vae_t08_mnist"
   return config

@@ -14,20 +14,14 @@ loader at IDX files:  --config.dataset.idx_dir=/path/to/mnist  (else TFDS downlo
 """
 import ml_collections
 
+from tfvae.config_files import base_config
+
 
 def get_config():
-  config = ml_collections.ConfigDict()
-  config.model = dict(name="mog_prior_vae", num_components=10, latent_dim=40,
-                      hidden_sizes=(300, 300), likelihood="bernoulli", prior_init_stddev=1.0,
-                      min_scale=1e-4)
-  config.dataset = dict(name="mnist", idx_dir="", binarize="dynamic")
-  config.train = dict(
-      batch_size=100, epochs=1000, learning_rate=5e-4, clipnorm=0.0, seed=0,
-      jit_compile=True, steps_per_execution=10, steps_per_epoch=0,
-      precision="float32", early_stopping_patience=50, checkpoint_every=1,
-      sample_every=10, validation_every=1, eval_batch_size=1000, verbose=2,
-      schedules=dict(
-          kl_weight=dict(kind="linear", start=0.0, end=1.0, duration=100, unit="epoch")))
-  config.eval = dict(iwae_samples=5000, chunk_size=500, batch_size=100, seed=0)
-  config.export = dict(enabled=True, name="mg_c10_mnist", base_dir="saved_models")
+  # Data, training, warm-up and evaluation as the gated VAE; only the model differs.
+  config = base_config(__file__, "vae_gated_mnist")
+  config.model = ml_collections.ConfigDict(dict(
+      name="mog_prior_vae", num_components=10, latent_dim=40, hidden_sizes=(300, 300),
+      likelihood="bernoulli", prior_init_stddev=1.0, min_scale=1e-4))
+  config.export.name = "mg_c10_mnist"
   return config
