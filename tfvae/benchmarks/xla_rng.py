@@ -8,11 +8,22 @@ draw of each shape inside a compiled function (the function-call overhead is the
 ``[1]`` row) so the choice made in ``tfvae.random_ops`` can be re-checked:
 
   python -m tfvae.benchmarks.xla_rng --shapes=1,100x40,500x100x40 --repeats=20
+
+With ``--configs``, also the end-to-end effect on each config's training step and on a
+compiled IWAE chunk, ``random_ops`` as shipped against TF's default algorithm, in the same
+process, interleaved (``--rounds`` times):
+
+  python -m tfvae.benchmarks.xla_rng --configs=configs/vae_binarized_mnist.py \
+      --kinds= --train_steps=200 --iwae_examples=200 --iwae_samples=500
 """
+import contextlib
+import os
 import time
 from typing import Dict, List, Sequence
 
 import tensorflow as tf
+
+from tfvae import random_ops
 
 ALGORITHMS = ("auto_select", "philox", "threefry")
 
@@ -55,8 +66,77 @@ def run(shapes: List[Sequence[int]], kinds=("normal", "uniform"),
   return rows
 
 
+@contextlib.contextmanager
+def default_algorithm():
+  """tfvae as it would be without ``random_ops``: TF's default algorithm everywhere."""
+  saved = random_ops.ALGORITHM, random_ops.explicit_algorithm
+  random_ops.ALGORITHM = "auto_select"
+  random_ops.explicit_algorithm = contextlib.nullcontext
+  try:
+    yield
+  finally:
+    random_ops.ALGORITHM, random_ops.explicit_algorithm = saved
+
+
+def _explicit():
+  return contextlib.nullcontext()
+
+
+def config_effect(config_path: str, train_steps: int, iwae_examples: int,
+                  iwae_samples: int, rounds: int = 2, shared_data: str = "",
+                  jit_compile=None) -> List[Dict]:
+  """Train examples/s and IWAE samples/s of a config, default vs explicit algorithm."""
+  from tfvae.benchmarks import throughput  # pylint: disable=g-import-not-at-top
+  from tfvae.config_files import load_config_file  # pylint: disable=g-import-not-at-top
+  from tfvae.training.trainer import build  # pylint: disable=g-import-not-at-top
+  config = load_config_file(config_path)
+  if "idx_dir" in config.dataset and shared_data:
+    config.dataset.idx_dir = os.path.join(shared_data, "mnist")
+  if jit_compile is not None:
+    config.train.jit_compile = bool(jit_compile)
+  settings = throughput.config_settings(config)
+  rows = []
+  for _ in range(rounds):
+    for name, scope in (("default", default_algorithm), ("explicit", _explicit)):
+      with scope():
+        row = {"config": config_path, "algorithm": name,
+               "jit_compile": bool(settings["jit_compile"])}
+        if train_steps:
+          m = throughput.measure(config, "config", train_steps, windows=3, settings=settings)
+          row["train_examples_per_sec"] = m.examples_per_sec
+        if iwae_examples and iwae_samples:
+          splits, model = build(config)
+          x = tf.constant(splits.eval_array("test")[:iwae_examples])
+
+          def chunk(x, seed, model=model):
+            # As tfvae.evaluation.iwae does for one chunk of k samples.
+            with random_ops.explicit_algorithm():
+              log_w = model.log_importance_weights(x, iwae_samples, seed)
+            return tf.reduce_logsumexp(tf.cast(log_w, tf.float64), axis=0)
+
+          fn = tf.function(chunk, jit_compile=True)
+          fn(x, tf.constant([0, 0])).numpy()  # compile
+          start = time.perf_counter()
+          for i in range(3):
+            fn(x, tf.constant([0, i + 1])).numpy()
+          row["iwae_samples_per_sec"] = (3 * iwae_examples * iwae_samples
+                                         / (time.perf_counter() - start))
+        rows.append(row)
+  return rows
+
+
 def main(argv):
   del argv
+  for path in FLAGS.configs:
+    print(f"\n{path}: train ex/s and IWAE (k={FLAGS.iwae_samples}) samples/s")
+    for row in config_effect(path, FLAGS.train_steps, FLAGS.iwae_examples,
+                             FLAGS.iwae_samples, FLAGS.rounds, FLAGS.data_root,
+                             {"config": None, "on": True, "off": False}[FLAGS.jit]):
+      print(f"  {row['algorithm']:8s} XLA {'on' if row['jit_compile'] else 'off'}: "
+            + ", ".join(f"{k} {v:,.0f}" for k, v in row.items()
+                        if isinstance(v, float)), flush=True)
+  if not FLAGS.kinds:
+    return
   shapes = [[int(d) for d in s.split("x")] for s in FLAGS.shapes]
   print("| draw | shape | XLA | alg | median us per call |")
   print("|---|---|---|---|---:|")
@@ -71,5 +151,12 @@ if __name__ == "__main__":
   flags.DEFINE_list("shapes", ["1", "100x40", "500x100x40"], "Shapes, dims joined by x.")
   flags.DEFINE_list("kinds", ["normal", "uniform"], "normal and/or uniform.")
   flags.DEFINE_integer("repeats", 20, "Timed calls per row (median reported).")
+  flags.DEFINE_list("configs", [], "Config files for the end-to-end comparison.")
+  flags.DEFINE_integer("train_steps", 200, "Steps per timing window (0: skip training).")
+  flags.DEFINE_integer("iwae_examples", 100, "Test images per IWAE chunk (0: skip).")
+  flags.DEFINE_integer("iwae_samples", 500, "k of the IWAE timing.")
+  flags.DEFINE_enum("jit", "config", ["config", "on", "off"], "XLA for the train step.")
+  flags.DEFINE_integer("rounds", 2, "Interleaved rounds of default / explicit.")
+  flags.DEFINE_string("data_root", "../shared/data", "For configs that read IDX MNIST.")
   FLAGS = flags.FLAGS
   app.run(main)

@@ -19,6 +19,8 @@ import numpy as np
 import tensorflow as tf
 import tensorflow_probability as tfp
 
+from tfvae import random_ops
+
 tfd = tfp.distributions
 
 _HALF_LOG_2PI = 0.5 * math.log(2.0 * math.pi)
@@ -82,7 +84,7 @@ def sample_mixture(loc, scale, categories, seed):
   """z = loc_c + scale_c * eps for integer ``categories [n]``: ``[n, D]``."""
   loc_c = tf.gather(loc, categories)
   scale_c = tf.gather(scale, categories)
-  eps = tf.random.stateless_normal(tf.shape(loc_c), seed=seed)
+  eps = random_ops.stateless_normal(tf.shape(loc_c), seed=seed)
   return loc_c + scale_c * eps
 
 

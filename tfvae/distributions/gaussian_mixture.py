@@ -30,6 +30,8 @@ from typing import Optional, Sequence
 import tensorflow as tf
 import tensorflow_probability as tfp
 
+from tfvae import random_ops
+
 tfd = tfp.distributions
 
 
@@ -154,7 +156,7 @@ def gumbel_softmax_mixture_sample(logits, loc, scale, temperature, seed,
   v = _harden(relaxed.sample(sample_shape, seed=seed_v), hard, straight_through)
   shape = tf.concat([tf.constant(sample_shape, tf.int32, [len(sample_shape)]),
                      tf.shape(loc)], axis=0)
-  eps = tf.random.stateless_normal(shape, seed=seed_eps)
+  eps = random_ops.stateless_normal(shape, seed=seed_eps)
   return combine_components(v, loc, scale, eps), v
 
 

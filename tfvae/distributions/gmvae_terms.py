@@ -31,6 +31,7 @@ models report it as ``elbo``.
 import tensorflow as tf
 import tensorflow_probability as tfp
 
+from tfvae import random_ops
 from tfvae.distributions.gaussian_mixture import categorical_kl
 from tfvae.distributions.gaussian_mixture import diag_gaussian_kl
 
@@ -119,9 +120,9 @@ def eq19_terms(q_z_loc, q_z_scale, q_w_loc, q_w_scale, p_w_loc, p_w_scale, log_p
   ``eq19_terms_from_samples``); also returns the samples ``z``, ``w`` ``[M, ..., D]``.
   """
   seed_z, seed_w = tfp.random.split_seed(seed, 2)
-  z = q_z_loc + q_z_scale * tf.random.stateless_normal(
+  z = q_z_loc + q_z_scale * random_ops.stateless_normal(
       tf.concat([[num_samples], tf.shape(q_z_loc)], 0), seed=seed_z)
-  w = q_w_loc + q_w_scale * tf.random.stateless_normal(
+  w = q_w_loc + q_w_scale * random_ops.stateless_normal(
       tf.concat([[num_samples], tf.shape(q_w_loc)], 0), seed=seed_w)
   out = eq19_terms_from_samples(z, w, q_z_loc, q_z_scale, q_w_loc, q_w_scale, p_w_loc,
                                 p_w_scale, log_pi, mixture_fn, log_likelihood_fn)

@@ -27,6 +27,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
+from tfvae import random_ops
 from tfvae.training import distribute
 
 
@@ -53,7 +54,7 @@ def neg_free_energy_left(left, w, b_left, b_right, beta=1.0):
 
 
 def _bernoulli(logits, seed):
-  u = tf.random.stateless_uniform(tf.shape(logits), seed=seed, dtype=logits.dtype)
+  u = random_ops.stateless_uniform(tf.shape(logits), seed=seed, dtype=logits.dtype)
   return tf.cast(u < tf.sigmoid(logits), logits.dtype)
 
 
@@ -163,7 +164,7 @@ class BipartiteRBM(keras.layers.Layer):
 
   def random_state(self, num, seed):
     """Uniform random binary states ``[num, n]`` (fresh chains)."""
-    u = tf.random.stateless_uniform([num, self.num_units], seed=seed)
+    u = random_ops.stateless_uniform([num, self.num_units], seed=seed)
     return tf.cast(u < 0.5, tf.float32)
 
   def sample(self, num, num_sweeps, seed):

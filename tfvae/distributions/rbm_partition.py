@@ -24,6 +24,7 @@ import math
 import numpy as np
 import tensorflow as tf
 
+from tfvae import random_ops
 from tfvae.distributions.rbm import all_binary_states, neg_free_energy_left
 
 LogZEstimate = collections.namedtuple("LogZEstimate", ["log_z", "stderr", "log_weights"])
@@ -91,7 +92,7 @@ def temperature_schedule(num_temperatures: int, schedule: str = "linear",
 
 
 def _bernoulli(logits, seed):
-  u = tf.random.stateless_uniform(tf.shape(logits), seed=seed, dtype=logits.dtype)
+  u = random_ops.stateless_uniform(tf.shape(logits), seed=seed, dtype=logits.dtype)
   return tf.cast(u < tf.sigmoid(logits), logits.dtype)
 
 
@@ -177,7 +178,7 @@ def _pt_run(w, b_left, b_right, betas, num_runs, num_sweeps, burn_in, seed):
     log_acc = (log_p(here, betas[1:]) + log_p(there, betas[:-1])
                - log_p(here, betas[:-1]) - log_p(there, betas[1:]))  # [R, K-1]
     active = tf.equal(tf.range(k - 1) % 2, s % 2)[None, :]
-    u = tf.random.stateless_uniform(tf.shape(log_acc), seed=seed_x, dtype=w.dtype)
+    u = random_ops.stateless_uniform(tf.shape(log_acc), seed=seed_x, dtype=w.dtype)
     swap = tf.cast(tf.logical_and(active, tf.math.log(u) < log_acc), tf.int32)
     zero = tf.zeros_like(swap[:, :1])
     source = (tf.range(k)[None, :] + tf.concat([swap, zero], 1)

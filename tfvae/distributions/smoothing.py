@@ -20,6 +20,8 @@ same family with q = z, used to sample the prior.
 """
 import tensorflow as tf
 
+from tfvae import random_ops
+
 _EPS = 1e-6
 
 
@@ -29,7 +31,7 @@ def _ndtr(x):
 
 
 def _uniform(shape, seed):
-  return tf.random.stateless_uniform(shape, seed=seed, minval=0.0, maxval=1.0)
+  return random_ops.stateless_uniform(shape, seed=seed, minval=0.0, maxval=1.0)
 
 
 class Smoothing:

@@ -25,6 +25,7 @@ import keras
 import tensorflow as tf
 from keras.src.backend import AutocastScope  # no public alias in Keras 3
 
+from tfvae import random_ops
 from tfvae.export import request_checks
 from tfvae.training import distribute
 
@@ -126,6 +127,11 @@ class LatentVariableModel(keras.Model):
     return distribute.step_logs({t.name: t.result() for t in self._trackers})
 
   def train_step(self, data):
+    # TFP's samplers draw with an explicit algorithm: fast under XLA (random_ops).
+    with random_ops.explicit_algorithm():
+      return self._train_step(data)
+
+  def _train_step(self, data):
     x = self._inputs(data)
     with tf.GradientTape() as tape:
       terms = self.loss_terms(x, training=True)
@@ -141,9 +147,10 @@ class LatentVariableModel(keras.Model):
     return self._update_trackers(terms)
 
   def test_step(self, data):
-    x = self._inputs(data)
-    terms = self.loss_terms(x, training=False)
-    return self._update_trackers(terms)
+    with random_ops.explicit_algorithm():
+      x = self._inputs(data)
+      terms = self.loss_terms(x, training=False)
+      return self._update_trackers(terms)
 
   @property
   def input_dtype(self):

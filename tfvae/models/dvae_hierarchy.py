@@ -25,6 +25,7 @@ from typing import Sequence
 import keras
 import tensorflow as tf
 
+from tfvae import random_ops
 from tfvae.nets.normalized_mlp import NormalizedMLP, track_as_attributes
 
 _HALF_LOG_2PI = 0.5 * math.log(2.0 * math.pi)
@@ -130,7 +131,7 @@ class ContinuousHierarchy(keras.layers.Layer):
       inputs = tf.concat([x] + ([zeta] if self.zeta_size else []) + zs, -1)
       loc_q, scale_q = _gaussian_params(self.posterior_nets[m](inputs, training=training),
                                         self.min_scale)
-      eps = tf.random.stateless_normal(tf.shape(loc_q),
+      eps = random_ops.stateless_normal(tf.shape(loc_q),
                                        seed=tf.random.experimental.stateless_fold_in(seed, m))
       z = loc_q + scale_q * eps
       loc_p, scale_p = self._prior(m, zeta, zs, batch, training)
@@ -144,7 +145,7 @@ class ContinuousHierarchy(keras.layers.Layer):
     zs = []
     for m in range(self.num_layers):
       loc_p, scale_p = self._prior(m, zeta, zs, batch, training)
-      eps = tf.random.stateless_normal(tf.shape(loc_p),
+      eps = random_ops.stateless_normal(tf.shape(loc_p),
                                        seed=tf.random.experimental.stateless_fold_in(seed, m))
       zs.append(loc_p + scale_p * eps)
     return zs

@@ -19,6 +19,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
+from tfvae import random_ops
 from tfvae.distributions import smoothing as smoothing_lib
 from tfvae.nets.laplacian_batch_norm import LaplacianBatchNorm
 from tfvae.nets.normalized_mlp import NormalizedMLP, track_as_attributes
@@ -86,7 +87,7 @@ class HierarchicalRBMPosterior(keras.layers.Layer):
     """
     x = tf.cast(x, tf.float32)
     batch = tf.shape(x)[0]
-    rho = tf.random.stateless_uniform([batch, self.num_units], seed=seed)
+    rho = random_ops.stateless_uniform([batch, self.num_units], seed=seed)
     seed_z = tf.random.experimental.stateless_fold_in(seed, 1)
     zetas, logits_all, units, zs = [], [], [], []
     extra_kl = tf.zeros([batch])
@@ -107,7 +108,7 @@ class HierarchicalRBMPosterior(keras.layers.Layer):
       if dist.has_spike:
         z = tf.cast(rho[:, a:b] > 1.0 - dist.probs, tf.float32)
       else:
-        u = tf.random.stateless_uniform(tf.shape(zeta),
+        u = random_ops.stateless_uniform(tf.shape(zeta),
                                         seed=tf.random.experimental.stateless_fold_in(seed_z, j))
         z = tf.cast(u < unit, tf.float32)
       if self.gaussian:

@@ -9,6 +9,7 @@ import keras
 import tensorflow as tf
 import tensorflow_probability as tfp
 
+from tfvae import random_ops
 from tfvae.models.multisample_vae import MultiSampleVAE
 from tfvae.models.posteriors import DiagonalGaussianPosterior
 from tfvae.registry import MODELS
@@ -45,7 +46,7 @@ class GaussVAEBaseline(MultiSampleVAE):
     return z, self.prior.log_prob(z) - log_q
 
   def prior_sample(self, num_samples, seed):
-    return tf.random.stateless_normal([num_samples, self.latent_dim], seed=seed)
+    return random_ops.stateless_normal([num_samples, self.latent_dim], seed=seed)
 
   def posterior_decoder_input(self, q):
     return q.mean()

@@ -19,6 +19,7 @@ from typing import Sequence
 import tensorflow as tf
 import tensorflow_probability as tfp
 
+from tfvae import random_ops
 from tfvae.models.base import LatentVariableModel
 from tfvae.models.likelihoods import LikelihoodHead
 from tfvae.models.posteriors import make_posterior
@@ -132,7 +133,7 @@ class GaussianVAE(LatentVariableModel):
 
   def sample(self, num_samples, seed):
     seed_z, seed_x = tfp.random.split_seed(seed, 2)
-    z = tf.random.stateless_normal([num_samples, self.latent_dim], seed=seed_z)
+    z = random_ops.stateless_normal([num_samples, self.latent_dim], seed=seed_z)
     px = self.decode(z)
     return {"probs": self.likelihood.mean(px), "samples": px.sample(seed=seed_x)}
 

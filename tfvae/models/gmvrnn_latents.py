@@ -23,6 +23,7 @@ from typing import Sequence
 import keras
 import tensorflow as tf
 
+from tfvae import random_ops
 from tfvae.distributions import gaussian_mixture as gm
 from tfvae.distributions import gmvae_terms as gt
 from tfvae.models.vrnn_latent import ConditionedHead
@@ -106,7 +107,7 @@ class GumbelMixtureLatent(keras.layers.Layer):
     seed_g, seed_e = tf.unstack(tf.random.experimental.stateless_split(seed, 2))
     k, d = self.num_components, self.latent_dim
     return {"gumbel": gm.gumbel_noise(tf.concat([lead_shape, [k]], 0), seed_g),
-            "eps": tf.random.stateless_normal(tf.concat([lead_shape, [k, d]], 0), seed=seed_e)}
+            "eps": random_ops.stateless_normal(tf.concat([lead_shape, [k, d]], 0), seed=seed_e)}
 
   def _mixture(self, params):
     return _split_mixture(params, self.num_components, self.latent_dim, self.min_scale)
@@ -193,9 +194,9 @@ class VariationalMixtureLatent(keras.layers.Layer):
   def noise(self, lead_shape, seed):
     seeds = tf.unstack(tf.random.experimental.stateless_split(seed, 3))
     m, k = self.num_samples, self.num_components
-    return {"eps_z": tf.random.stateless_normal(
+    return {"eps_z": random_ops.stateless_normal(
                 tf.concat([lead_shape, [m, self.latent_dim]], 0), seed=seeds[0]),
-            "eps_w": tf.random.stateless_normal(
+            "eps_w": random_ops.stateless_normal(
                 tf.concat([lead_shape, [m, self.w_dim]], 0), seed=seeds[1]),
             "gumbel": gm.gumbel_noise(tf.concat([lead_shape, [k]], 0), seeds[2])}
 

@@ -18,6 +18,7 @@ from typing import Optional, Sequence
 import tensorflow as tf
 import tensorflow_probability as tfp
 
+from tfvae import random_ops
 from tfvae.distributions.conditional_prior import (mixture_log_prob, mixture_responsibilities,
                                                    sample_mixture)
 from tfvae.models.likelihoods import LikelihoodHead
@@ -157,7 +158,7 @@ class HierarchicalVAE(GatedLatentModel):
     if self.num_categories is not None:
       return self.sample_categorical(num_samples, seed)
     seed_2, seed_rest = tfp.random.split_seed(seed, 2)
-    z2 = tf.random.stateless_normal([num_samples, self.top_latent_dim], seed=seed_2)
+    z2 = random_ops.stateless_normal([num_samples, self.top_latent_dim], seed=seed_2)
     return self._decode_from_z2(z2, seed_rest)
 
   def sample_given_categories(self, categories, seed):

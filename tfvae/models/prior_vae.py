@@ -19,6 +19,7 @@ import numpy as np
 import tensorflow as tf
 import tensorflow_probability as tfp
 
+from tfvae import random_ops
 from tfvae.export import request_checks
 from tfvae.models.base import LatentVariableModel
 from tfvae.models.likelihoods import LikelihoodHead
@@ -168,7 +169,7 @@ class PriorVAE(GatedLatentModel):
     if self.num_categories is not None:
       return self.sample_categorical(num_samples, seed)
     seed_z, seed_x = tfp.random.split_seed(seed, 2)
-    z = tf.random.stateless_normal([num_samples, self.latent_dim], seed=seed_z)
+    z = random_ops.stateless_normal([num_samples, self.latent_dim], seed=seed_z)
     return self._decode_output(self.decode(z), seed_x)
 
   def sample_given_categories(self, categories, seed):

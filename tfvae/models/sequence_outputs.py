@@ -24,6 +24,8 @@ import keras
 import tensorflow as tf
 import tensorflow_probability as tfp
 
+from tfvae import random_ops
+
 tfd = tfp.distributions
 
 OUTPUTS = ("gaussian", "gmm", "bernoulli", "pen_gaussian", "pen_gmm")
@@ -141,22 +143,22 @@ class SequenceOutput(keras.layers.Layer):
     p = self._split(params)
     seed_c, seed_x, seed_p = tfp.random.split_seed(seed, 3)
     if self.kind == "bernoulli":
-      u = tf.random.stateless_uniform(tf.shape(p["logits"]), seed=seed_x)
+      u = random_ops.stateless_uniform(tf.shape(p["logits"]), seed=seed_x)
       main = tf.cast(u < tf.sigmoid(p["logits"]), tf.float32)
     else:
       loc, scale = p["loc"], p["scale"]
       if self.mixture:
         loc, scale = self._pick_component(p, seed_c)
-      main = loc + scale * tf.random.stateless_normal(tf.shape(loc), seed=seed_x)
+      main = loc + scale * random_ops.stateless_normal(tf.shape(loc), seed=seed_x)
     if not self.pen:
       return main
-    u = tf.random.stateless_uniform(tf.shape(p["pen_logit"]), seed=seed_p)
+    u = random_ops.stateless_uniform(tf.shape(p["pen_logit"]), seed=seed_p)
     pen = tf.cast(u < tf.sigmoid(p["pen_logit"]), tf.float32)
     return tf.concat([main, pen[..., None]], -1)
 
   def _pick_component(self, p, seed):
     """Gumbel-max draw of the component; its ``(loc, scale)`` ``[..., d]``."""
-    u = tf.random.stateless_uniform(tf.shape(p["mix_logits"]), seed=seed,
+    u = random_ops.stateless_uniform(tf.shape(p["mix_logits"]), seed=seed,
                                     minval=1e-20, maxval=1.0)
     k = tf.argmax(p["mix_logits"] - tf.math.log(-tf.math.log(u)), axis=-1)
     one_hot = tf.one_hot(k, self.num_components)[..., None]

@@ -32,6 +32,7 @@ import numpy as np
 import tensorflow as tf
 import tensorflow_probability as tfp
 
+from tfvae import random_ops
 from tfvae.models.base import LatentVariableModel
 from tfvae.models.posteriors import make_posterior
 from tfvae.nets.mlp import mlp
@@ -160,7 +161,7 @@ class SequenceVAE(LatentVariableModel):
     x0 = tf.cast(x0, x.dtype)
     previous = x[:, :-1, :]
     if dropout_seed is not None and self.decoder_input_dropout > 0:
-      noise = tf.random.stateless_uniform(tf.shape(previous)[:2], seed=dropout_seed)
+      noise = random_ops.stateless_uniform(tf.shape(previous)[:2], seed=dropout_seed)
       keep = tf.cast(noise >= self.decoder_input_dropout, previous.dtype)
       previous = previous * keep[..., None]
     inputs = tf.concat([x0[:, None, :], previous], axis=1)
@@ -292,7 +293,7 @@ class SequenceVAE(LatentVariableModel):
     (zero after ``<end>``); ``samples`` the argmax one-hot steps; also ``types``,
     ``features``, ``mask``.
     """
-    z = tf.random.stateless_normal([num_samples, self.latent_dim], seed=seed)
+    z = random_ops.stateless_normal([num_samples, self.latent_dim], seed=seed)
     return self._with_steps(self.generate(z))
 
   def _with_steps(self, generated):

@@ -30,6 +30,7 @@ from typing import Sequence
 import keras
 import tensorflow as tf
 
+from tfvae import random_ops
 from tfvae.nets.mlp import MLP
 
 
@@ -106,7 +107,7 @@ class GaussianLatent(keras.layers.Layer):
     return [self.encoder_net.first_layers["x"]]
 
   def noise(self, lead_shape, seed):
-    return tf.random.stateless_normal(tf.concat([lead_shape, [self.latent_dim]], 0),
+    return random_ops.stateless_normal(tf.concat([lead_shape, [self.latent_dim]], 0),
                                       seed=seed)
 
   def _loc_scale(self, params):
