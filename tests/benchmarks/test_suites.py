@@ -2,6 +2,7 @@
 import json
 import os
 
+import numpy as np
 import pytest
 
 from tests.conftest import REPO_ROOT, tiny_vae_config
@@ -32,7 +33,8 @@ def test_overrides_expand_shared_and_reject_unknown_keys():
 
 
 def test_unknown_suite_and_entry_are_named():
-  with pytest.raises(ValueError, match="known: \\['full', 'lavda_table1', 'precision', 'quick', 'sequences', 'table1a'\\]"):
+  with pytest.raises(ValueError, match="known: \\['full', 'lavda_table1', 'posteriors', "
+                     "'precision', 'quick', 'sequences', 'table1a'\\]"):
     suites.get_suite("nightly")
   with pytest.raises(ValueError, match="no entry 'nope'"):
     suites.find_entry("quick", "nope")
@@ -76,12 +78,16 @@ def test_run_entry_trains_evaluates_and_times(tmp_path):
   entry = suites.Entry("tiny", "tiny.py", {"train.epochs": 3, "train.steps_per_epoch": 5,
                                            "train.sample_every": 0,
                                            "export.enabled": False},
-                       iwae_samples=20, eval_examples=200, speed_steps=5)
+                       iwae_samples=20, eval_examples=200, eval_spaced=True,
+                       speed_steps=5)
   out = run_entry(entry, str(tmp_path / "run"), str(tmp_path))
-  json.dumps(out)  # JSON-ready
+  per_example = out.pop("per_example")  # write_json stores it beside the JSON
+  json.dumps(out)  # the rest is JSON-ready
   assert len(out["epoch_seconds"]) == 3 and out["train_examples_per_sec"] > 0
   test = out["test"]
   assert test["examples"] == 200 and test["iwae_samples"] == 20
+  assert test["subset"] == "spaced" and per_example.shape == (200,)
+  assert test["nll"] == pytest.approx(-per_example.mean())
   # IWAE bound ordering: L_20 >= L_1 (the ELBO), up to Monte Carlo error.
   assert test["nll"] <= -test["elbo"] + 3 * test["nll_stderr"]
   speed = out["speed"]
@@ -114,3 +120,44 @@ def test_cluster_accuracy_is_rendered_for_category_models():
   assert ("cluster accuracy 61.5 % (majority vote) / 57.4 % (Hungarian), 10 clusters used"
           in text)
   assert "cluster accuracy" not in report.render(_result(-95.0))
+
+
+def test_paired_differences_are_added_for_entries_that_name_a_baseline(tmp_path):
+  from tfvae.benchmarks.run_suite import add_paired_differences  # pylint: disable=g-import-not-at-top
+  from tfvae.evaluation.paired_difference import per_example_path  # pylint: disable=g-import-not-at-top
+  rng = np.random.default_rng(0)
+  base = rng.normal(-100.0, 10.0, 400)
+  values = {"base": base, "flow": base + 1.5 + rng.normal(0.0, 0.5, 400), "lone": base}
+  rows = []
+  for name, v in values.items():
+    rows.append({"entry": name, "test": {"split": "test", "subset": "spaced",
+                                         "examples": 400, "nll": float(-v.mean())}})
+    if name != "lone":
+      np.save(per_example_path(str(tmp_path / f"{name}.json")), v)
+  entries = [suites.Entry("base", "c.py"), suites.Entry("flow", "c.py", paired_with="base"),
+             suites.Entry("lone", "c.py", paired_with="base")]
+  add_paired_differences(rows, entries, str(tmp_path), log=lambda *a: None)
+  paired = rows[1]["paired"]
+  assert paired["baseline"] == "base"
+  assert paired["difference"] == pytest.approx(np.mean(values["flow"] - base))
+  assert abs(paired["difference"] - 1.5) < 3 * paired["stderr"]
+  assert paired["stderr"] < 0.1 < paired["stderr_unpaired"]  # pairing removes difficulty
+  assert "paired" not in rows[0] and "paired" not in rows[2]  # no baseline / no values
+  text = report.render(dict(_result(-95.0), entries=[
+      dict(_result(-95.0)["entries"][0], entry=r["entry"], paired=r.get("paired"))
+      for r in rows]))
+  assert f"log-likelihood vs base {paired['difference']:+.2f} ± {paired['stderr']:.2f}" in text
+
+
+def test_paired_difference_refuses_different_example_subsets(tmp_path):
+  from tfvae.benchmarks.run_suite import add_paired_differences  # pylint: disable=g-import-not-at-top
+  from tfvae.evaluation.paired_difference import per_example_path  # pylint: disable=g-import-not-at-top
+  rows = [{"entry": name, "test": {"split": "test", "subset": subset, "examples": 3,
+                                   "nll": 100.0}}
+          for name, subset in (("base", "spaced"), ("flow", "first"))]
+  for name in ("base", "flow"):
+    np.save(per_example_path(str(tmp_path / f"{name}.json")), np.array([-99.0, -100, -101]))
+  messages = []
+  add_paired_differences(rows, [suites.Entry("flow", "c.py", paired_with="base")],
+                         str(tmp_path), log=messages.append)
+  assert "paired" not in rows[1] and "differ in 'subset'" in messages[0]

@@ -72,6 +72,10 @@ def render(result: Dict) -> str:
       terms.append(f"cluster accuracy {100 * clusters['majority_accuracy']:.1f} % "
                    f"(majority vote) / {100 * clusters['hungarian_accuracy']:.1f} % "
                    f"(Hungarian), {clusters['used_clusters']} clusters used")
+    paired = row.get("paired")
+    if paired:
+      terms.append(f"log-likelihood vs {paired['baseline']} {paired['difference']:+.2f} "
+                   f"± {paired['stderr']:.2f} (paired)")
     terms = ", ".join(terms) or "—"
     lines.append(
         f"| {row['entry']} | {_budget(row)} ({row['batch_size']}) | {test['elbo']:.2f} "

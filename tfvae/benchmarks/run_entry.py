@@ -91,10 +91,12 @@ def run_entry(entry, workdir: str, repo_root: str, shared_data: str = "",
   keras.backend.clear_session()
   start = time.perf_counter()
   evaluation = evaluate_run(workdir, iwae_samples=entry.iwae_samples,
-                            max_examples=entry.eval_examples, log=lambda *a: None)
+                            max_examples=entry.eval_examples, log=lambda *a: None,
+                            spaced=entry.eval_spaced)
   out["eval_seconds"] = time.perf_counter() - start
-  out["test"] = {k: evaluation[k] for k in ("examples", "iwae_samples", "elbo", "nll",
-                                            "nll_stderr", "terms")}
+  out["test"] = {k: evaluation[k] for k in ("split", "subset", "examples", "iwae_samples",
+                                            "elbo", "nll", "nll_stderr", "terms")}
+  out["per_example"] = evaluation["per_example"]  # write_json stores it beside the JSON
   for key in ("cluster_accuracy", "prepared"):
     if evaluation.get(key):
       out["test"][key] = evaluation[key]

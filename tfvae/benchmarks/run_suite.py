@@ -12,6 +12,8 @@ import sys
 import time
 from typing import List, Optional
 
+import numpy as np
+
 from tfvae.benchmarks import report
 from tfvae.benchmarks.suites import get_suite
 
@@ -49,6 +51,31 @@ def estimate_full_suite(quick: dict, repo_root: str) -> list:
                      "train_hours": train_h, "eval_hours": eval_h,
                      "hours": train_h + eval_h})
   return estimate
+
+
+def add_paired_differences(rows: list, entries, workdir: str, log=print) -> None:
+  """For each row whose entry names ``paired_with``: the paired difference of its test
+  log-likelihood and the other entry's, over the same examples (positive: this entry is
+  better), from the per-example values beside their JSONs in ``workdir``."""
+  from tfvae.evaluation import paired_difference as paired  # pylint: disable=g-import-not-at-top
+  partners = {e.name: e.paired_with for e in entries if e.paired_with}
+  tests = {r["entry"]: r.get("test") for r in rows if "error" not in r}
+  for row in rows:
+    other = partners.get(row["entry"])
+    if not other or "error" in row or not tests.get(other):
+      continue
+    paths = [paired.per_example_path(os.path.join(workdir, f"{n}.json"))
+             for n in (row["entry"], other)]
+    if not all(os.path.exists(p) for p in paths):
+      log(f"    {row['entry']}: no per-example values for the paired difference")
+      continue
+    try:
+      diff = paired.compare_summaries(tests[row["entry"]], np.load(paths[0]), tests[other],
+                                      np.load(paths[1]), (row["entry"], other))
+    except ValueError as e:
+      log(f"    {row['entry']}: no paired difference: {e}")
+      continue
+    row["paired"] = dict(diff, baseline=other)
 
 
 def run_suite(suite: str, repo_root: str, workdir: str, docs_dir: str,
@@ -115,6 +142,8 @@ def run_suite(suite: str, repo_root: str, workdir: str, docs_dir: str,
       row = {"entry": entry.name, "config": entry.config, "error": error}
       log(f"    FAILED: {error}")
     result["entries"].append(row)
+  add_paired_differences(result["entries"], selected if collect_only else get_suite(suite),
+                         workdir, log)
   result["wall_seconds"] = time.perf_counter() - start
   result["load_average_end"] = list(os.getloadavg())
   json_path = os.path.join(docs_dir, "benchmarks", f"suite_{suite}.json")

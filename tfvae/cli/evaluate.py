@@ -2,7 +2,8 @@
 
   tfvae-evaluate --workdir=runs/vae --iwae_samples=5000
 
-Prints the figures and writes them as JSON (default ``<workdir>/eval_<split>.json``).
+Prints the figures and writes them as JSON (default ``<workdir>/eval_<split>.json``),
+with the per-example log-likelihoods beside it (``<json>.per_example.npy``).
 """
 import os
 
@@ -18,8 +19,10 @@ _K = flags.DEFINE_integer("iwae_samples", None, "k of the IWAE bound (default: c
 _CHUNK = flags.DEFINE_integer("chunk_size", None, "Samples per chunk (memory/speed).",
                               lower_bound=1)
 _BATCH = flags.DEFINE_integer("batch_size", None, "Images per IWAE batch.", lower_bound=1)
-_LIMIT = flags.DEFINE_integer("max_examples", 0, "Evaluate only the first N (0 = all).",
-                              lower_bound=0)
+_LIMIT = flags.DEFINE_integer("max_examples", 0, "Evaluate only N examples (0 = all): the "
+                              "first N, or N evenly spaced with --spaced.", lower_bound=0)
+_SPACED = flags.DEFINE_bool("spaced", False, "With --max_examples: N evenly spaced examples "
+                            "(every class of a sorted split) instead of the first N.")
 _OUTPUT = flags.DEFINE_string("output", None, "JSON path (default in workdir).")
 _CHECKPOINT = flags.DEFINE_string("checkpoint", None, "Checkpoint path (default: latest).")
 flags.mark_flags_as_required(["workdir"])
@@ -33,7 +36,8 @@ def main(argv):
     raise app.UsageError(f"--iwae_samples must be >= 1, got {_K.value}")
   result = evaluate_run(_WORKDIR.value, split=_SPLIT.value, iwae_samples=_K.value,
                         chunk_size=_CHUNK.value, batch_size=_BATCH.value,
-                        max_examples=_LIMIT.value, checkpoint=_CHECKPOINT.value)
+                        max_examples=_LIMIT.value, checkpoint=_CHECKPOINT.value,
+                        spaced=_SPACED.value)
   output = _OUTPUT.value or os.path.join(_WORKDIR.value, f"eval_{_SPLIT.value}.json")
   print(f"wrote {write_json(result, output)}")
 

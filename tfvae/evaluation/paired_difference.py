@@ -11,11 +11,14 @@ VAE, ``dvae_likelihood``), those standard errors add in quadrature:
 
     stderr = sqrt(stderr_examples^2 + stderr_logZ_a^2 + stderr_logZ_b^2).
 
-Command line (the JSONs written by ``python -m tfvae.evaluation.dvae_likelihood``, which
-store the per-example values beside them as ``<json>.per_example.npy``):
+Command line (the JSONs written by ``python -m tfvae.evaluation.dvae_likelihood`` or by
+``tfvae-evaluate``, which store the per-example values beside them as
+``<json>.per_example.npy``):
 
   python -m tfvae.evaluation.paired_difference --a=runs/dvae/dvae_ll_test.json \
       --b=runs/dvae_no_rbm/dvae_ll_test.json
+  python -m tfvae.evaluation.paired_difference --a=runs/iaf/eval_test.json \
+      --b=runs/vae/eval_test.json
 """
 import json
 import math
@@ -51,25 +54,47 @@ def paired_difference(a, b, log_z_stderr_a: float = 0.0,
 
 
 def load_result(json_path: str):
-  """``(summary dict, per-example array)`` of a ``dvae_likelihood`` output."""
+  """``(summary dict, per-example array)`` of a ``dvae_likelihood`` or ``tfvae-evaluate``
+  output."""
   with open(json_path) as f:
     summary = json.load(f)
   return summary, np.load(per_example_path(json_path))
 
 
-def compare_files(path_a: str, path_b: str) -> dict:
-  """Paired difference of two ``dvae_likelihood`` outputs; checks they share the data."""
-  summary_a, a = load_result(path_a)
-  summary_b, b = load_result(path_b)
-  for key in ("split", "examples"):
+def _log_z_stderr(summary: dict) -> float:
+  """The log Z standard error a summary carries (``dvae_likelihood`` at the top level,
+  ``tfvae-evaluate`` under ``prepared``); 0 for models without an estimated log Z."""
+  value = summary.get("log_z_stderr", (summary.get("prepared") or {}).get("log_z_stderr"))
+  return float(value or 0.0)
+
+
+def _log_likelihood(summary: dict) -> float:
+  for key in ("log_likelihood", "iwae_log_likelihood"):
+    if key in summary:
+      return float(summary[key])
+  return -float(summary["nll"])
+
+
+def compare_summaries(summary_a: dict, a, summary_b: dict, b, what=("a", "b")) -> dict:
+  """Paired difference of two evaluations (summary dicts + per-example arrays); checks
+  they were made on the same examples."""
+  for key in ("split", "examples", "subset"):
     if summary_a.get(key) != summary_b.get(key):
-      raise ValueError(f"{path_a} and {path_b} differ in {key!r}: {summary_a.get(key)!r} "
+      raise ValueError(f"{what[0]} and {what[1]} differ in {key!r}: {summary_a.get(key)!r} "
                        f"vs {summary_b.get(key)!r}; a paired difference needs the same "
                        "test examples")
-  result = paired_difference(a, b, summary_a.get("log_z_stderr", 0.0),
-                             summary_b.get("log_z_stderr", 0.0))
-  result.update(a=path_a, b=path_b, log_likelihood_a=summary_a["log_likelihood"],
-                log_likelihood_b=summary_b["log_likelihood"])
+  result = paired_difference(a, b, _log_z_stderr(summary_a), _log_z_stderr(summary_b))
+  result.update(log_likelihood_a=_log_likelihood(summary_a),
+                log_likelihood_b=_log_likelihood(summary_b))
+  return result
+
+
+def compare_files(path_a: str, path_b: str) -> dict:
+  """Paired difference of two evaluation outputs; checks they share the data."""
+  summary_a, a = load_result(path_a)
+  summary_b, b = load_result(path_b)
+  result = compare_summaries(summary_a, a, summary_b, b, (path_a, path_b))
+  result.update(a=path_a, b=path_b)
   return result
 
 
@@ -89,8 +114,9 @@ def main(argv):
 
 if __name__ == "__main__":
   from absl import app, flags  # pylint: disable=g-import-not-at-top,g-multiple-import
-  flags.DEFINE_string("a", None, "dvae_likelihood JSON of model a.")
-  flags.DEFINE_string("b", None, "dvae_likelihood JSON of model b.")
+  flags.DEFINE_string("a", None, "Evaluation JSON of model a (dvae_likelihood or "
+                      "tfvae-evaluate).")
+  flags.DEFINE_string("b", None, "Evaluation JSON of model b.")
   flags.DEFINE_string("output", None, "Optional JSON path for the result.")
   flags.mark_flags_as_required(["a", "b"])
   FLAGS = flags.FLAGS
