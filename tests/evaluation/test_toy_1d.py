@@ -61,3 +61,15 @@ def test_per_category_generation_and_epoch_png(trained_cp_vae, tmp_path):
   assert abs(means[0] - 0.3) < 0.05 and abs(means[1] - 0.7) < 0.05, means
   path = model.write_samples_png(os.path.join(tmp_path, "epoch.png"), 0, image_shape=(1,))
   assert tf.io.decode_png(tf.io.read_file(path)).shape[2] == 3
+
+
+def test_stacked_histograms_keep_each_image_in_order_with_gaps():
+  a = np.full([5, 12, 3], 10, np.uint8)
+  b = np.full([7, 12, 3], 20, np.uint8)
+  stacked = toy_1d.stacked_histograms([a, b], gap=2)
+  assert stacked.shape == (5 + 2 + 7, 12, 3)
+  assert np.all(stacked[:5] == 10) and np.all(stacked[5:7] == 0) and np.all(stacked[7:] == 20)
+  with pytest.raises(ValueError, match="width"):
+    toy_1d.stacked_histograms([a, np.zeros([5, 13, 3], np.uint8)])
+  with pytest.raises(ValueError, match="at least one"):
+    toy_1d.stacked_histograms([])

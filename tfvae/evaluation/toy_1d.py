@@ -117,6 +117,22 @@ def toy_report(model, outdir: Optional[str] = None, num_samples: int = 50000,
   return report
 
 
+def stacked_histograms(images, gap: int = 4) -> np.ndarray:
+  """Histogram images of several models stacked top to bottom (figure 3 of the paper),
+  separated by black rows of ``gap`` pixels."""
+  if not images:
+    raise ValueError("need at least one histogram image")
+  width = images[0].shape[1]
+  if any(image.shape[1] != width for image in images):
+    raise ValueError(f"histogram images differ in width: {[i.shape[1] for i in images]}")
+  rows = []
+  for i, image in enumerate(images):
+    if i:
+      rows.append(np.zeros([gap, width, 3], np.uint8))
+    rows.append(image)
+  return np.concatenate(rows, axis=0)
+
+
 def evaluate_workdir(workdir: str, num_samples: int = 50000, seed: int = 0):
   """Restores a model trained on ``toy_two_gaussians``, refreshes q(c) over the training
   split (eq. 14) and writes the report and PNGs to ``workdir/toy``."""
@@ -128,25 +144,36 @@ def evaluate_workdir(workdir: str, num_samples: int = 50000, seed: int = 0):
     model.update_aggregated_posterior(splits.eval_dataset("train", 5000))
   report = toy_report(model, os.path.join(workdir, "toy"), num_samples, seed)
   report.update(workdir=workdir, epoch=epoch)
+  report["histogram_image"] = histogram_image(generations(model, num_samples, seed))
   return report
 
 
 def main(argv=None):
-  """``python -m tfvae.evaluation.toy_1d --workdir=DIR``: figures 3-4 and metrics as JSON."""
+  """``python -m tfvae.evaluation.toy_1d --workdir=DIR[,DIR...]``: figures 3-4 and metrics
+  as JSON per workdir; ``--figure=PNG`` also stacks their histograms in the given order."""
   import argparse  # pylint: disable=C0415
   import json  # pylint: disable=C0415
   parser = argparse.ArgumentParser(description=main.__doc__)
-  parser.add_argument("--workdir", required=True)
+  parser.add_argument("--workdir", required=True, help="one workdir or a comma list")
   parser.add_argument("--num_samples", type=int, default=50000)
   parser.add_argument("--seed", type=int, default=0)
+  parser.add_argument("--figure", default="", help="PNG of the stacked histograms")
   args = parser.parse_args(argv)
   os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-  report = evaluate_workdir(args.workdir, args.num_samples, args.seed)
-  path = os.path.join(args.workdir, "toy", "toy_report.json")
-  with open(path + ".tmp", "w") as f:
-    json.dump(report, f, indent=2)
-  os.replace(path + ".tmp", path)
-  print(json.dumps(report, indent=2))
+  images = []
+  for workdir in [w for w in args.workdir.split(",") if w]:
+    if images:
+      import keras  # pylint: disable=C0415
+      keras.backend.clear_session()  # checkpoint keys hold per-session layer names
+    report = evaluate_workdir(workdir, args.num_samples, args.seed)
+    images.append(report.pop("histogram_image"))
+    path = os.path.join(workdir, "toy", "toy_report.json")
+    with open(path + ".tmp", "w") as f:
+      json.dump(report, f, indent=2)
+    os.replace(path + ".tmp", path)
+    print(json.dumps(report, indent=2))
+  if args.figure:
+    print(f"wrote {write_png(args.figure, stacked_histograms(images))}")
 
 
 if __name__ == "__main__":
