@@ -75,6 +75,21 @@ def test_full_cov_starts_diagonal_and_matches_diag_kl_terms():
                              POSTERIORS["diag"].kl_per_dim(diag_q).numpy(), atol=1e-6)
 
 
+def test_off_diagonal_scale_multiplies_only_the_strictly_lower_part():
+  h = _features(3)
+  heads = {s: make_posterior("full_cov", D, off_diagonal_scale=s) for s in (1.0, 0.01)}
+  for head in heads.values():
+    head(h)
+    _randomize(head, 4)  # same weights for both heads
+  tril = {s: head(h).scale.to_dense().numpy() for s, head in heads.items()}
+  np.testing.assert_allclose(np.tril(tril[0.01], -1), 0.01 * np.tril(tril[1.0], -1),
+                             rtol=1e-5, atol=1e-8)
+  np.testing.assert_allclose(np.diagonal(tril[0.01], axis1=1, axis2=2),
+                             np.diagonal(tril[1.0], axis1=1, axis2=2), rtol=1e-6)
+  with pytest.raises(ValueError, match="off_diagonal_scale must be > 0"):
+    make_posterior("full_cov", D, off_diagonal_scale=0.0)
+
+
 def test_diag_kl_per_dim_sums_to_kl():
   head = make_posterior("diag", D)
   q = head(_features(2))

@@ -75,15 +75,21 @@ class FullCovariancePosterior(keras.layers.Layer):
   D(D-1)/2 entries of the strictly lower-triangular L*; z = mu + L eps (eq. 24).
   The L* layer starts at zero (kernel and bias), so training starts from the
   diagonal posterior instead of covariances of order D. KL to N(0, I) is
-  analytic (eq. 25).
+  analytic (eq. 25). ``off_diagonal_scale`` multiplies L* (the layer's output): with
+  Adam, whose steps have the size of the learning rate whatever the gradient's, it is
+  the relative step size of the off-diagonal entries.
   """
 
   analytic_kl = True
 
-  def __init__(self, latent_dim: int, min_scale: float = 1e-4, **kwargs):
+  def __init__(self, latent_dim: int, min_scale: float = 1e-4,
+               off_diagonal_scale: float = 1.0, **kwargs):
     super().__init__(**kwargs)
     self.latent_dim = int(latent_dim)
     self.min_scale = float(min_scale)
+    if not off_diagonal_scale > 0:
+      raise ValueError(f"off_diagonal_scale must be > 0, got {off_diagonal_scale}")
+    self.off_diagonal_scale = float(off_diagonal_scale)
     self.dense = keras.layers.Dense(2 * self.latent_dim, name="loc_scale")
     self.num_off_diagonal = self.latent_dim * (self.latent_dim - 1) // 2
     self.tril_dense = keras.layers.Dense(max(self.num_off_diagonal, 1),
@@ -91,7 +97,7 @@ class FullCovariancePosterior(keras.layers.Layer):
 
   def strictly_lower(self, h):
     """L* ``[..., D, D]`` (zero on and above the diagonal)."""
-    entries = tf.cast(self.tril_dense(h), tf.float32)
+    entries = self.off_diagonal_scale * tf.cast(self.tril_dense(h), tf.float32)
     if self.num_off_diagonal == 0:
       return tf.zeros(tf.concat([tf.shape(entries)[:-1], [1, 1]], 0))
     lower = tfp.math.fill_triangular(entries)  # [..., D-1, D-1], diagonal included
