@@ -152,6 +152,19 @@ def test_planar_amortized_parameters_per_example_global_shared():
   assert u.shape == (2, D) and b.shape == (2,)
 
 
+def test_planar_parameter_scale_multiplies_the_amortized_parameters():
+  h = _features(6)
+  heads = {s: make_posterior("planar", D, num_flows=2, parameter_scale=s) for s in (1.0, 0.1)}
+  for head in heads.values():
+    head(h)
+    _randomize(head, 7)
+  params = {s: head.flow_parameters(head.base_and_extra(h)[1]) for s, head in heads.items()}
+  for small, full in zip(params[0.1], params[1.0]):
+    np.testing.assert_allclose(small.numpy(), 0.1 * full.numpy(), rtol=1e-5, atol=1e-7)
+  with pytest.raises(ValueError, match="parameter_scale must be > 0"):
+    make_posterior("planar", D, parameter_scale=-1.0)
+
+
 def _iaf_model():
   return GaussianVAE(input_size=12, latent_dim=3, hidden_sizes=(8,), posterior="iaf",
                      posterior_kwargs=dict(num_steps=2, context_size=2,

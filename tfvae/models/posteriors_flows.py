@@ -68,10 +68,15 @@ class PlanarFlowPosterior(_FlowPosterior):
   ``amortized=False``: they are weights of the head shared by all data points
   (u, w ~ U(±1/sqrt(D)), b = 0). u is constrained to û (wᵀû > -1) inside the
   bijector, so the map stays invertible whatever the weights become.
+  ``parameter_scale`` multiplies the amortized (u, w, b) the head predicts: under Adam it
+  is their step size relative to the rest of the encoder (and their initial size).
   """
 
   def __init__(self, latent_dim: int, num_flows: int = 10, amortized: bool = True,
-               min_scale: float = 1e-4, **kwargs):
+               min_scale: float = 1e-4, parameter_scale: float = 1.0, **kwargs):
+    if not parameter_scale > 0:
+      raise ValueError(f"parameter_scale must be > 0, got {parameter_scale}")
+    self.parameter_scale = float(parameter_scale)
     num_flows = int(num_flows)
     per_flow = 2 * int(latent_dim) + 1
     super().__init__(latent_dim, extra_outputs=num_flows * per_flow if amortized else 0,
@@ -91,6 +96,7 @@ class PlanarFlowPosterior(_FlowPosterior):
     """(u, w, b): ``[..., K, D]``, ``[..., K, D]``, ``[..., K]``."""
     k, d = self.num_flows, self.latent_dim
     if self.amortized:
+      extra = self.parameter_scale * extra
       batch = tf.shape(extra)[:-1]
       u = tf.reshape(extra[..., :k * d], tf.concat([batch, [k, d]], 0))
       w = tf.reshape(extra[..., k * d:2 * k * d], tf.concat([batch, [k, d]], 0))
