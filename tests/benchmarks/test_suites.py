@@ -162,3 +162,25 @@ def test_paired_difference_refuses_different_example_subsets(tmp_path):
   add_paired_differences(rows, [suites.Entry("flow", "c.py", paired_with="base")],
                          str(tmp_path), log=messages.append)
   assert "paired" not in rows[1] and "differ in 'subset'" in messages[0]
+
+
+def test_a_partial_rerun_pairs_with_the_baseline_kept_from_the_last_run(tmp_path):
+  from tfvae.benchmarks.run_suite import run_suite  # pylint: disable=g-import-not-at-top
+  from tfvae.evaluation.paired_difference import per_example_path  # pylint: disable=g-import-not-at-top
+  workdir, docs = tmp_path / "runs", tmp_path / "docs"
+  workdir.mkdir()
+  base = np.linspace(-120.0, -80.0, 50)
+  for name, values in (("vae_diag", base), ("vae_iaf", base + 2.0)):
+    row = dict(_result(-95.0)["entries"][0], entry=name)
+    row["test"] = dict(row["test"], split="test", subset="spaced", examples=50,
+                       nll=float(-values.mean()))
+    (workdir / f"{name}.json").write_text(json.dumps(row))
+    np.save(per_example_path(str(workdir / f"{name}.json")), values)
+  run_suite("posteriors", REPO_ROOT, str(workdir), str(docs), "/data",
+            entries=["vae_diag", "vae_iaf"], collect_only=True, log=lambda *a: None)
+  result = run_suite("posteriors", REPO_ROOT, str(workdir), str(docs), "/data",
+                     entries=["vae_iaf"], collect_only=True, log=lambda *a: None)
+  rows = {r["entry"]: r for r in result["entries"]}
+  assert set(rows) == {"vae_diag", "vae_iaf"}
+  assert rows["vae_iaf"]["paired"]["difference"] == pytest.approx(2.0)
+  assert "log-likelihood vs vae_diag +2.00 ± 0.00" in (docs / "benchmarks.md").read_text()

@@ -142,8 +142,6 @@ def run_suite(suite: str, repo_root: str, workdir: str, docs_dir: str,
       row = {"entry": entry.name, "config": entry.config, "error": error}
       log(f"    FAILED: {error}")
     result["entries"].append(row)
-  add_paired_differences(result["entries"], selected if collect_only else get_suite(suite),
-                         workdir, log)
   result["wall_seconds"] = time.perf_counter() - start
   result["load_average_end"] = list(os.getloadavg())
   json_path = os.path.join(docs_dir, "benchmarks", f"suite_{suite}.json")
@@ -160,6 +158,8 @@ def run_suite(suite: str, repo_root: str, workdir: str, docs_dir: str,
     result["entries"] = [rows.get(e.name) or previous[e.name] for e in get_suite(suite)
                          if e.name in rows or e.name in previous]
     result["partial_rerun"] = list(entries)
+  # After the merge, so that a re-run entry pairs with a baseline kept from the last run.
+  add_paired_differences(result["entries"], get_suite(suite), workdir, log)
   os.makedirs(os.path.dirname(json_path), exist_ok=True)
   result["json_path"] = os.path.relpath(json_path, repo_root)
   tmp = json_path + ".tmp"
