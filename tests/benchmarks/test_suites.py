@@ -69,6 +69,8 @@ def test_markdown_block_is_replaced_and_the_rest_kept(tmp_path):
   assert text.index(":quick:end") < text.index("## Section")
   assert "30,000 ex/s against the target 22,000: **met**" in text
   assert "**failed**: exit 1: boom" in text
+  other_suite = report.render(dict(_result(-95.0), suite="posteriors"))
+  assert "against the target" not in other_suite  # targets are for the quick suite
 
 
 def test_run_entry_trains_evaluates_and_times(tmp_path):
