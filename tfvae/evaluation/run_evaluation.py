@@ -95,7 +95,7 @@ def evaluate_run(workdir: str, split: str = "test", iwae_samples: Optional[int] 
   result = {
       "workdir": os.path.abspath(workdir), "epoch": epoch, "split": split,
       "examples": stats["count"], "iwae_samples": k,
-      "subset": "spaced" if (spaced and max_examples) else "first",
+      "subset": ("spaced" if spaced else "first") if max_examples else "all",
       "elbo": float(elbo_logs["elbo"]),
       "terms": {key: float(v) for key, v in elbo_logs.items()},
       "iwae_log_likelihood": stats["mean"], "nll": -stats["mean"],
