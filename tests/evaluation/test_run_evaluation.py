@@ -6,7 +6,8 @@ import pytest
 import tensorflow as tf
 
 from tfvae.evaluation.paired_difference import compare_files, per_example_path
-from tfvae.evaluation.run_evaluation import spaced_indices, spaced_subset, write_json
+from tfvae.evaluation.run_evaluation import (evaluate_run, spaced_indices, spaced_subset,
+                                             write_json)
 
 
 def test_spaced_indices_cover_a_sorted_split():
@@ -50,3 +51,8 @@ def test_write_json_stores_per_example_values_beside_it(tmp_path):
   write_json(dict(other, subset="spaced"), str(tmp_path / "spaced.json"))
   with pytest.raises(ValueError, match="subset"):
     compare_files(path, str(tmp_path / "spaced.json"))
+
+
+def test_spaced_without_a_count_is_a_clear_error(tmp_path):
+  with pytest.raises(ValueError, match="set max_examples to N > 0"):
+    evaluate_run(str(tmp_path / "no_such_run"), spaced=True)

@@ -63,6 +63,9 @@ def evaluate_run(workdir: str, split: str = "test", iwae_samples: Optional[int] 
     raise ValueError(f"iwae_samples must be >= 1, got {iwae_samples}")
   if max_examples < 0:
     raise ValueError(f"max_examples must be >= 0, got {max_examples}")
+  if spaced and not max_examples:
+    raise ValueError("spaced=True picks max_examples evenly spaced examples; set "
+                     "max_examples to N > 0 (0 evaluates the whole split)")
   config, splits, model, epoch = restore_for_inference(workdir, checkpoint)
   ev = config.eval
   k = int(ev.iwae_samples if iwae_samples is None else iwae_samples)
