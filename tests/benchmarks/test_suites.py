@@ -16,6 +16,9 @@ def test_every_entry_config_exists_and_overrides_hit_real_keys(suite):
   names = [e.name for e in suites.get_suite(suite)]
   assert len(names) == len(set(names))
   for entry in suites.get_suite(suite):
+    if entry.paired_with:  # an entry of this suite, or "suite:entry" of another one
+      other_suite, _, other = entry.paired_with.rpartition(":")
+      assert other in [e.name for e in suites.get_suite(other_suite or suite)]
     config = load_config_file(os.path.join(REPO_ROOT, entry.config))
     apply_overrides(config, entry.overrides, "/data")  # raises on a typo
     assert entry.iwae_samples >= 1 and entry.eval_examples >= 0
@@ -150,6 +153,27 @@ def test_paired_differences_are_added_for_entries_that_name_a_baseline(tmp_path)
       dict(_result(-95.0)["entries"][0], entry=r["entry"], paired=r.get("paired"))
       for r in rows]))
   assert f"log-likelihood vs base {paired['difference']:+.2f} ± {paired['stderr']:.2f}" in text
+
+
+def test_a_baseline_of_another_suite_is_read_from_that_suites_folder(tmp_path):
+  from tfvae.benchmarks.run_suite import add_paired_differences  # pylint: disable=g-import-not-at-top
+  from tfvae.evaluation.paired_difference import per_example_path  # pylint: disable=g-import-not-at-top
+  base = np.linspace(-120.0, -80.0, 60)
+  test = {"split": "test", "subset": "spaced", "examples": 60}
+  for suite, name, values in (("short", "flow", base), ("long", "flow", base + 0.5)):
+    (tmp_path / suite).mkdir()
+    path = tmp_path / suite / f"{name}.json"
+    path.write_text(json.dumps({"entry": name, "test": dict(test, nll=-values.mean())}))
+    np.save(per_example_path(str(path)), values)
+  rows = [{"entry": "flow", "test": dict(test, nll=float(-(base + 0.5).mean()))}]
+  add_paired_differences(rows, [suites.Entry("flow", "c.py", paired_with="short:flow")],
+                         str(tmp_path / "long"), log=lambda *a: None)
+  assert rows[0]["paired"]["baseline"] == "short:flow"
+  assert rows[0]["paired"]["difference"] == pytest.approx(0.5)
+  rows[0].pop("paired")
+  add_paired_differences(rows, [suites.Entry("flow", "c.py", paired_with="gone:flow")],
+                         str(tmp_path / "long"), log=lambda *a: None)
+  assert "paired" not in rows[0]  # no such run folder: no difference, no crash
 
 
 def test_paired_difference_refuses_different_example_subsets(tmp_path):

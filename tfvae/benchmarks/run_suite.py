@@ -53,24 +53,41 @@ def estimate_full_suite(quick: dict, repo_root: str) -> list:
   return estimate
 
 
+def _baseline_json(other: str, workdir: str) -> str:
+  """The entry JSON of a ``paired_with`` baseline: ``name`` in this suite's ``workdir``,
+  or ``suite:name`` in that suite's folder beside it (``<workdir>/../suite``)."""
+  if ":" in other:
+    suite, name = other.split(":", 1)
+    return os.path.join(os.path.dirname(os.path.abspath(workdir)), suite, f"{name}.json")
+  return os.path.join(workdir, f"{other}.json")
+
+
 def add_paired_differences(rows: list, entries, workdir: str, log=print) -> None:
   """For each row whose entry names ``paired_with``: the paired difference of its test
   log-likelihood and the other entry's, over the same examples (positive: this entry is
-  better), from the per-example values beside their JSONs in ``workdir``."""
+  better), from the per-example values beside their JSONs in ``workdir`` (a baseline of
+  another suite, ``suite:name``, is read from that suite's run folder)."""
   from tfvae.evaluation import paired_difference as paired  # pylint: disable=g-import-not-at-top
   partners = {e.name: e.paired_with for e in entries if e.paired_with}
   tests = {r["entry"]: r.get("test") for r in rows if "error" not in r}
   for row in rows:
     other = partners.get(row["entry"])
-    if not other or "error" in row or not tests.get(other):
+    if not other or "error" in row:
       continue
-    paths = [paired.per_example_path(os.path.join(workdir, f"{n}.json"))
-             for n in (row["entry"], other)]
+    other_json = _baseline_json(other, workdir)
+    other_test = tests.get(other)
+    if ":" in other and os.path.exists(other_json):
+      with open(other_json) as f:
+        other_test = json.load(f).get("test")
+    if not other_test:
+      continue
+    paths = [paired.per_example_path(p)
+             for p in (os.path.join(workdir, f"{row['entry']}.json"), other_json)]
     if not all(os.path.exists(p) for p in paths):
       log(f"    {row['entry']}: no per-example values for the paired difference")
       continue
     try:
-      diff = paired.compare_summaries(tests[row["entry"]], np.load(paths[0]), tests[other],
+      diff = paired.compare_summaries(tests[row["entry"]], np.load(paths[0]), other_test,
                                       np.load(paths[1]), (row["entry"], other))
     except ValueError as e:
       log(f"    {row['entry']}: no paired difference: {e}")
