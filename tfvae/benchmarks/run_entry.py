@@ -14,6 +14,7 @@ import os
 import resource
 import shutil
 import time
+from typing import Optional
 
 from absl import app
 from absl import flags
@@ -56,6 +57,17 @@ def _median(values):
   return float(values[n // 2] if n % 2 else 0.5 * (values[n // 2 - 1] + values[n // 2]))
 
 
+def first_epoch_overhead(epoch_seconds) -> Optional[float]:
+  """Compile and warm-up time: the first epoch minus the median of the next three.
+
+  Only neighbouring epochs: over a long run the machine's load drifts, and a median of
+  all epochs once made a 500-epoch run's overhead come out negative (-3.8 s).
+  """
+  if len(epoch_seconds) < 2:
+    return None
+  return float(epoch_seconds[0]) - _median(epoch_seconds[1:4])
+
+
 def run_entry(entry, workdir: str, repo_root: str, shared_data: str = "",
               fresh: bool = True) -> dict:
   """Trains, evaluates and times ``entry``; returns the JSON-ready figures."""
@@ -78,8 +90,7 @@ def run_entry(entry, workdir: str, repo_root: str, shared_data: str = "",
   seconds = list(result.epoch_seconds)
   out["epoch_seconds"] = seconds
   if len(seconds) > 1:
-    steady = _median(seconds[1:])
-    out["compile_seconds"] = seconds[0] - steady
+    out["compile_seconds"] = first_epoch_overhead(seconds)
   out["train_examples_per_sec"] = result.examples_per_sec
   out["steps_per_epoch"] = int(config.train.get("steps_per_epoch") or 0) or None
   out["steps_per_full_epoch"] = int(result.splits.steps_per_epoch(out["batch_size"]))
