@@ -64,3 +64,23 @@ def test_compare_files_checks_the_examples_match(tmp_path):
   c = _write(tmp_path, "c", [-91.0, -100.5, -111.5], split="valid")
   with pytest.raises(ValueError, match="split"):
     compare_files(a, c)
+
+
+def test_compare_files_reads_benchmark_entries_and_names_a_wrong_file(tmp_path):
+  values = {"flow": [-90.0, -100.0, -110.0], "diag": [-92.0, -101.0, -112.0]}
+  paths = []
+  for name, v in values.items():
+    path = str(tmp_path / f"{name}.json")
+    with open(path, "w") as f:  # a tfvae-benchmark entry: the evaluation under "test"
+      json.dump({"entry": name, "test": {"split": "test", "subset": "spaced",
+                                         "examples": 3, "nll": -float(np.mean(v))}}, f)
+    np.save(per_example_path(path), np.asarray(v))
+    paths.append(path)
+  result = compare_files(*paths)
+  assert result["difference"] == pytest.approx(5.0 / 3)
+  assert result["log_likelihood_a"] == pytest.approx(-100.0)
+  bad = str(tmp_path / "history.json")
+  with open(bad, "w") as f:
+    json.dump({"elbo": [-100.0]}, f)
+  with pytest.raises(ValueError, match="holds no log-likelihood"):
+    compare_files(bad, paths[0])

@@ -19,6 +19,9 @@ Command line (the JSONs written by ``python -m tfvae.evaluation.dvae_likelihood`
       --b=runs/dvae_no_rbm/dvae_ll_test.json
   python -m tfvae.evaluation.paired_difference --a=runs/iaf/eval_test.json \
       --b=runs/vae/eval_test.json
+  python -m tfvae.evaluation.paired_difference \
+      --a=runs/benchmarks/posteriors_full/vae_planar80.json \
+      --b=runs/benchmarks/posteriors_full/vae_planar10.json
 """
 import json
 import math
@@ -55,9 +58,15 @@ def paired_difference(a, b, log_z_stderr_a: float = 0.0,
 
 def load_result(json_path: str):
   """``(summary dict, per-example array)`` of a ``dvae_likelihood`` or ``tfvae-evaluate``
-  output."""
+  output, or of a ``tfvae-benchmark`` entry (its test evaluation is under ``"test"``)."""
   with open(json_path) as f:
     summary = json.load(f)
+  if "test" in summary and isinstance(summary["test"], dict):
+    summary = summary["test"]
+  if not any(k in summary for k in ("log_likelihood", "iwae_log_likelihood", "nll")):
+    raise ValueError(f"{json_path} holds no log-likelihood (no 'log_likelihood', "
+                     "'iwae_log_likelihood' or 'nll'): pass a dvae_likelihood, "
+                     "tfvae-evaluate or tfvae-benchmark entry JSON")
   return summary, np.load(per_example_path(json_path))
 
 
