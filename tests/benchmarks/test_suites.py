@@ -181,9 +181,11 @@ def test_a_baseline_of_another_suite_is_read_from_that_suites_folder(tmp_path):
   assert rows[0]["paired"]["baseline"] == "short:flow"
   assert rows[0]["paired"]["difference"] == pytest.approx(0.5)
   rows[0].pop("paired")
+  messages = []
   add_paired_differences(rows, [suites.Entry("flow", "c.py", paired_with="gone:flow")],
-                         str(tmp_path / "long"), log=lambda *a: None)
+                         str(tmp_path / "long"), log=messages.append)
   assert "paired" not in rows[0]  # no such run folder: no difference, no crash
+  assert "no baseline run" in messages[0] and "gone" in messages[0]
 
 
 def test_paired_difference_refuses_different_example_subsets(tmp_path):

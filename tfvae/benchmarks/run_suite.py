@@ -76,7 +76,10 @@ def add_paired_differences(rows: list, entries, workdir: str, log=print) -> None
       continue
     other_json = _baseline_json(other, workdir)
     other_test = tests.get(other)
-    if ":" in other and os.path.exists(other_json):
+    if ":" in other:
+      if not os.path.exists(other_json):
+        log(f"    {row['entry']}: no baseline run {other_json} for the paired difference")
+        continue
       with open(other_json) as f:
         other_test = json.load(f).get("test")
     if not other_test:
