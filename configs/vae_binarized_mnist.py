@@ -15,6 +15,7 @@ def get_config():
   config.dataset = dict(name="binarized_mnist")
   config.train = dict(
       batch_size=100, epochs=500, learning_rate=1e-3, clipnorm=0.0, seed=0,
+      weight_decay=0.0,  # decoupled (AdamW) decay of the kernels; 0 = plain Adam
       jit_compile=True, steps_per_execution=10, steps_per_epoch=0,
       precision="float32", early_stopping_patience=0, checkpoint_every=1,
       sample_every=1, validation_every=1, eval_batch_size=1000, verbose=2,

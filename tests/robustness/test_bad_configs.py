@@ -53,6 +53,8 @@ BAD_CONFIGS = [
      r"config.train.learning_rate must be a finite number > 0, got -0.1"),
     ("nan_learning_rate", "train", dict(learning_rate=float("nan")), ValueError,
      r"config.train.learning_rate must be a finite number > 0, got nan"),
+    ("negative_weight_decay", "train", dict(weight_decay=-0.01), ValueError,
+     r"config.train.weight_decay must be a finite number >= 0, got -0.01"),
     ("negative_steps_per_epoch", "train", dict(steps_per_epoch=-3), ValueError,
      r"config.train.steps_per_epoch must be an integer >= 0, got -3"),
     ("unknown_precision", "train", dict(precision="float8"), ValueError,

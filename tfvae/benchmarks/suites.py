@@ -240,6 +240,20 @@ POSTERIORS_LONG: List[Entry] = [
           report_terms=("kl",), **_POSTERIOR_EVAL),
 ]
 
+# The networks of Rezende & Mohamed (2015, section 6): every hidden layer 400 maxout
+# units over windows of 4 (the 784-400-40 shape, 4x the first-layer weights), otherwise
+# the configs' 500-epoch budget. Flows are paired with the maxout diag of this suite.
+_MAXOUT_BUDGET = dict(_POSTERIOR_FULL_BUDGET, **{"model.activation": "maxout4"})
+POSTERIORS_MAXOUT: List[Entry] = [
+    Entry("vae_diag", "configs/vae_binarized_mnist.py", _MAXOUT_BUDGET,
+          **_POSTERIOR_EVAL),
+] + [
+    Entry(name, config, _MAXOUT_BUDGET, paired_with="vae_diag", report_terms=("kl",),
+          **_POSTERIOR_EVAL)
+    for name, config in (("vae_planar10", "configs/vae_planar10_binarized_mnist.py"),
+                         ("vae_planar80", "configs/vae_planar80_binarized_mnist.py"))
+]
+
 # Speed targets of issue 8 (examples/s at batch 100 on the 2-core CPU, tuned variant).
 SPEED_TARGETS = {"vae_diag": 22000, "vae_planar10": 15000, "vae_iaf": 15000,
                  "vamp_prior_500": 4500}
@@ -248,7 +262,8 @@ SUITES: Dict[str, List[Entry]] = {"quick": QUICK, "full": FULL, "table1a": TABLE
                                   "lavda_table1": TABLE_1_LAVDA, "sequences": SEQUENCES,
                                   "precision": PRECISION, "posteriors": POSTERIORS,
                                   "posteriors_full": POSTERIORS_FULL,
-                                  "posteriors_long": POSTERIORS_LONG}
+                                  "posteriors_long": POSTERIORS_LONG,
+                                  "posteriors_maxout": POSTERIORS_MAXOUT}
 
 
 def get_suite(name: str) -> List[Entry]:

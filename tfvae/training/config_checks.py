@@ -66,6 +66,8 @@ def check_values(config) -> None:
   check_number("train", "learning_rate", train["learning_rate"], positive=True)
   if train.get("clipnorm") is not None:
     check_number("train", "clipnorm", train["clipnorm"], positive=False)
+  if train.get("weight_decay") is not None:
+    check_number("train", "weight_decay", train["weight_decay"], positive=False)
   precision = train.get("precision", "float32")
   if precision not in PRECISIONS:
     raise ValueError(f"config.train.precision must be one of {PRECISIONS}, got {precision!r}")

@@ -73,10 +73,21 @@ def load_config(workdir: str) -> ml_collections.ConfigDict:
     return ml_collections.ConfigDict(json.load(f))
 
 
+# Variables whose name contains one of these are not decayed (biases, normalisation).
+NO_WEIGHT_DECAY = ("bias", "gamma", "beta")
+
+
 def make_optimizer(train_config) -> keras.optimizers.Optimizer:
+  """Adam; ``train.weight_decay`` > 0 adds decoupled weight decay (AdamW, Loshchilov &
+  Hutter 2019): after each Adam step w <- w - lr * weight_decay * w, on kernels only."""
   kwargs = {"learning_rate": float(train_config.learning_rate)}
   if train_config.get("clipnorm"):
     kwargs["clipnorm"] = float(train_config.clipnorm)
+  weight_decay = float(train_config.get("weight_decay") or 0.0)
+  if weight_decay:
+    optimizer = keras.optimizers.AdamW(weight_decay=weight_decay, **kwargs)
+    optimizer.exclude_from_weight_decay(var_names=list(NO_WEIGHT_DECAY))
+    return optimizer
   return keras.optimizers.Adam(**kwargs)
 
 
