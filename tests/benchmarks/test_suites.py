@@ -37,8 +37,8 @@ def test_overrides_expand_shared_and_reject_unknown_keys():
 
 def test_unknown_suite_and_entry_are_named():
   with pytest.raises(ValueError, match="known: \\['full', 'lavda_table1', 'posteriors', "
-                     "'posteriors_full', 'posteriors_long', 'precision', 'quick', 'sequences', "
-                     "'table1a'\\]"):
+                     "'posteriors_full', 'posteriors_long', 'posteriors_maxout', 'precision', "
+                     "'quick', 'sequences', 'table1a'\\]"):
     suites.get_suite("nightly")
   with pytest.raises(ValueError, match="no entry 'nope'"):
     suites.find_entry("quick", "nope")
