@@ -19,6 +19,9 @@ def test_every_entry_config_exists_and_overrides_hit_real_keys(suite):
     if entry.paired_with:  # an entry of this suite, or "suite:entry" of another one
       other_suite, _, other = entry.paired_with.rpartition(":")
       assert other in [e.name for e in suites.get_suite(other_suite or suite)]
+    if entry.continue_from:
+      source_suite, source = entry.continue_from.split(":")
+      assert source in [e.name for e in suites.get_suite(source_suite)]
     config = load_config_file(os.path.join(REPO_ROOT, entry.config))
     apply_overrides(config, entry.overrides, "/data")  # raises on a typo
     assert entry.iwae_samples >= 1 and entry.eval_examples >= 0
@@ -37,7 +40,8 @@ def test_overrides_expand_shared_and_reject_unknown_keys():
 
 def test_unknown_suite_and_entry_are_named():
   with pytest.raises(ValueError, match="known: \\['full', 'lavda_table1', 'posteriors', "
-                     "'posteriors_full', 'posteriors_long', 'posteriors_maxout', 'precision', "
+                     "'posteriors_full', 'posteriors_long', 'posteriors_maxout', "
+                     "'posteriors_maxout_long', 'precision', "
                      "'quick', 'sequences', 'table1a'\\]"):
     suites.get_suite("nightly")
   with pytest.raises(ValueError, match="no entry 'nope'"):
@@ -222,3 +226,38 @@ def test_a_partial_rerun_pairs_with_the_baseline_kept_from_the_last_run(tmp_path
   assert set(rows) == {"vae_diag", "vae_iaf"}
   assert rows["vae_iaf"]["paired"]["difference"] == pytest.approx(2.0)
   assert "log-likelihood vs vae_diag +2.00 ± 0.00" in (docs / "benchmarks.md").read_text()
+
+
+def test_a_continued_entry_equals_the_run_trained_from_scratch(tmp_path):
+  """``continue_from`` copies a finished entry and resumes it; with a schedule that agrees
+  on the epochs already done, that is the same run as training the longer budget anew."""
+  (tmp_path / "tiny.py").write_text(
+      "from tests.conftest import tiny_vae_config\n"
+      "def get_config():\n"
+      "  return tiny_vae_config(epochs=4, steps_per_epoch=5, sample_every=0,\n"
+      "      validation_every=2, lr_schedule=dict(kind='exponential', start=1e-3,\n"
+      "      end=1e-4, begin=2, duration=2, unit='epoch'))\n")
+  run = lambda entry, folder: run_entry(  # pylint: disable=g-long-lambda
+      entry, str(tmp_path / folder / entry.name), str(tmp_path))
+  evaluation = dict(iwae_samples=5, eval_examples=100, speed_steps=0)
+  longer = {"train.epochs": 6, "export.enabled": False,
+            "train.lr_schedule.end": 1e-5, "train.lr_schedule.duration": 4}
+  short = suites.Entry("tiny", "tiny.py", {"export.enabled": False}, **evaluation)
+  scratch = suites.Entry("tiny", "tiny.py", longer, **evaluation)
+  continued = suites.Entry("tiny", "tiny.py", longer, continue_from="short:tiny",
+                           **evaluation)
+  with pytest.raises(FileNotFoundError, match="run that entry first"):
+    run(continued, "long")
+  run(short, "short")
+  out = run(continued, "long")
+  reference = run(scratch, "scratch")
+  assert out["continued_from"]["epochs"] == 4 and "continued_from" not in reference
+  assert len(out["epoch_seconds"]) == 2 and len(reference["epoch_seconds"]) == 6
+  np.testing.assert_allclose(out["per_example"], reference["per_example"], rtol=1e-5)
+  # The continued workdir holds the history of both runs; its source is left as it was.
+  start = json.loads((tmp_path / "short" / "tiny" / "history.json").read_text())
+  resumed = json.loads((tmp_path / "long" / "tiny" / "history.json").read_text())
+  assert [len(r["logs"]["elbo"]) for r in resumed] == [4, 2] and len(start) == 1
+  out.pop("per_example")
+  text = report.render(dict(_result(-95.0), entries=[dict(out, batch_size=50)]))
+  assert "| tiny | 6 epochs, continued from short:tiny at epoch 4 (50) |" in text

@@ -20,7 +20,11 @@ def _fmt(value, digits=2):
 
 def _budget(row: dict) -> str:
   steps = row["overrides"].get("train.steps_per_epoch")
-  return f"{row['epochs']} x {steps} steps" if steps else f"{row['epochs']} epochs"
+  text = f"{row['epochs']} x {steps} steps" if steps else f"{row['epochs']} epochs"
+  source = row.get("continued_from")
+  if source:  # the time columns cover only the epochs trained after the copy
+    text += f", continued from {source['entry']} at epoch {source['epochs']}"
+  return text
 
 
 def render(result: Dict) -> str:

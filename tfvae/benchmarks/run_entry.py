@@ -10,6 +10,7 @@ compile time (first epoch minus that median), test ELBO and IWAE NLL, peak RSS, 
 train-step speed of the config's own settings against a plain ``tf.function`` loop in the
 same process (``throughput.measure``).
 """
+import json
 import os
 import resource
 import shutil
@@ -68,6 +69,32 @@ def first_epoch_overhead(epoch_seconds) -> Optional[float]:
   return float(epoch_seconds[0]) - _median(epoch_seconds[1:4])
 
 
+def source_workdir(continue_from: str, workdir: str) -> str:
+  """The workdir of ``suite:entry`` beside this suite's folder (``<workdir>/../../suite``)."""
+  if continue_from.count(":") != 1:
+    raise ValueError(f"continue_from must be 'suite:entry', got {continue_from!r}")
+  suite, name = continue_from.split(":")
+  return os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(workdir))), suite, name)
+
+
+def continue_workdir(entry, workdir: str) -> Optional[dict]:
+  """Copies ``entry.continue_from``'s finished workdir into ``workdir`` (training then
+  resumes from its last checkpoint); returns where from and at which epoch, or None."""
+  if not entry.continue_from:
+    return None
+  source = source_workdir(entry.continue_from, workdir)
+  history_path = os.path.join(source, "history.json")
+  if not os.path.exists(history_path):
+    raise FileNotFoundError(
+        f"entry {entry.name!r} continues {entry.continue_from!r}, but {source} holds no "
+        "finished run: run that entry first")
+  shutil.copytree(source, workdir)
+  with open(history_path) as f:
+    runs = json.load(f)
+  epochs = sum(len(r["logs"].get("elbo", [])) for r in runs)
+  return {"entry": entry.continue_from, "workdir": source, "epochs": epochs}
+
+
 def run_entry(entry, workdir: str, repo_root: str, shared_data: str = "",
               fresh: bool = True) -> dict:
   """Trains, evaluates and times ``entry``; returns the JSON-ready figures."""
@@ -80,10 +107,13 @@ def run_entry(entry, workdir: str, repo_root: str, shared_data: str = "",
                            entry.overrides, shared_data)
   if fresh and os.path.isdir(workdir):
     shutil.rmtree(workdir)
+  continued = continue_workdir(entry, workdir) if fresh else None
   out = {"entry": entry.name, "config": entry.config, "overrides": dict(entry.overrides),
          "report_terms": list(entry.report_terms),
          "model": str(config.model.name), "batch_size": int(config.train.batch_size),
          "epochs": int(config.train.epochs)}
+  if continued:
+    out["continued_from"] = continued
   start = time.perf_counter()
   result = train(config, workdir, log=lambda *a: None)
   out["train_seconds"] = time.perf_counter() - start
