@@ -1,4 +1,5 @@
 """Suite definitions, overrides, the markdown block and one end-to-end entry."""
+import dataclasses
 import json
 import os
 
@@ -41,7 +42,7 @@ def test_overrides_expand_shared_and_reject_unknown_keys():
 def test_unknown_suite_and_entry_are_named():
   with pytest.raises(ValueError, match="known: \\['full', 'lavda_table1', 'posteriors', "
                      "'posteriors_full', 'posteriors_long', 'posteriors_maxout', "
-                     "'posteriors_maxout_long', 'precision', "
+                     "'posteriors_maxout_long', 'posteriors_whole_test', 'precision', "
                      "'quick', 'sequences', 'table1a'\\]"):
     suites.get_suite("nightly")
   with pytest.raises(ValueError, match="no entry 'nope'"):
@@ -248,7 +249,7 @@ def test_a_continued_entry_equals_the_run_trained_from_scratch(tmp_path):
                            **evaluation)
   with pytest.raises(FileNotFoundError, match="run that entry first"):
     run(continued, "long")
-  run(short, "short")
+  start_eval = run(short, "short")["per_example"]  # the first 100 test images
   out = run(continued, "long")
   reference = run(scratch, "scratch")
   assert out["continued_from"]["epochs"] == 4 and "continued_from" not in reference
@@ -261,3 +262,12 @@ def test_a_continued_entry_equals_the_run_trained_from_scratch(tmp_path):
   out.pop("per_example")
   text = report.render(dict(_result(-95.0), entries=[dict(out, batch_size=50)]))
   assert "| tiny | 6 epochs, continued from short:tiny at epoch 4 (50) |" in text
+  # The same budget as the copied run: nothing is trained, the run is only evaluated.
+  again = run(dataclasses.replace(short, continue_from="short:tiny",
+                                  eval_examples=0), "whole")
+  assert again["epoch_seconds"] == [] and again["train_examples_per_sec"] is None
+  assert again["test"]["examples"] == 10000
+  np.testing.assert_allclose(again["per_example"][:100], start_eval, rtol=1e-5)
+  again.pop("per_example")
+  text = report.render(dict(_result(-95.0), entries=[dict(again, batch_size=50)]))
+  assert "| tiny | 4 epochs of short:tiny, evaluated here (50) |" in text

@@ -22,7 +22,9 @@ def _budget(row: dict) -> str:
   steps = row["overrides"].get("train.steps_per_epoch")
   text = f"{row['epochs']} x {steps} steps" if steps else f"{row['epochs']} epochs"
   source = row.get("continued_from")
-  if source:  # the time columns cover only the epochs trained after the copy
+  if source and source["epochs"] >= row["epochs"]:  # nothing left to train
+    text += f" of {source['entry']}, evaluated here"
+  elif source:  # the time columns cover only the epochs trained after the copy
     text += f", continued from {source['entry']} at epoch {source['epochs']}"
   return text
 

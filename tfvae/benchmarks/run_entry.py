@@ -121,7 +121,8 @@ def run_entry(entry, workdir: str, repo_root: str, shared_data: str = "",
   out["epoch_seconds"] = seconds
   if len(seconds) > 1:
     out["compile_seconds"] = first_epoch_overhead(seconds)
-  out["train_examples_per_sec"] = result.examples_per_sec
+  # None when the copied run had already done the whole budget (evaluation only).
+  out["train_examples_per_sec"] = result.examples_per_sec if seconds else None
   out["steps_per_epoch"] = int(config.train.get("steps_per_epoch") or 0) or None
   out["steps_per_full_epoch"] = int(result.splits.steps_per_epoch(out["batch_size"]))
   out["stopped_on_nan"] = result.stopped_on_nan
