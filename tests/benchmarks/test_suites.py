@@ -271,3 +271,6 @@ def test_a_continued_entry_equals_the_run_trained_from_scratch(tmp_path):
   again.pop("per_example")
   text = report.render(dict(_result(-95.0), entries=[dict(again, batch_size=50)]))
   assert "| tiny | 4 epochs of short:tiny, evaluated here (50) |" in text
+  from tfvae.benchmarks.run_suite import entry_summary  # pylint: disable=g-import-not-at-top
+  assert entry_summary(again, 12.0).endswith(", not trained here")
+  assert ", train " in entry_summary(out, 12.0)

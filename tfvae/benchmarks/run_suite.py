@@ -98,6 +98,15 @@ def add_paired_differences(rows: list, entries, workdir: str, log=print) -> None
     row["paired"] = dict(diff, baseline=other)
 
 
+def entry_summary(row: dict, seconds: float) -> str:
+  """The progress line of one finished entry."""
+  speed = row.get("train_examples_per_sec")  # None: a copied run, evaluated only
+  return (f"    {seconds:.0f}s: test ELBO {row['test']['elbo']:.2f}, "
+          f"NLL {row['test']['nll']:.2f}"
+          + (f", train {speed:,.0f} ex/s" if speed is not None else ", not trained here")
+          + (f", step x{row['speed']['ratio']:.2f} vs plain" if "speed" in row else ""))
+
+
 def run_suite(suite: str, repo_root: str, workdir: str, docs_dir: str,
               shared_data: str, entries: Optional[List[str]] = None,
               timeout: Optional[float] = None, fresh: bool = True, log=print,
@@ -155,9 +164,7 @@ def run_suite(suite: str, repo_root: str, workdir: str, docs_dir: str,
     if error is None:
       with open(out_json) as f:
         row = json.load(f)
-      log(f"    {time.perf_counter() - t0:.0f}s: test ELBO {row['test']['elbo']:.2f}, "
-          f"NLL {row['test']['nll']:.2f}, train {row['train_examples_per_sec']:,.0f} ex/s"
-          + (f", step x{row['speed']['ratio']:.2f} vs plain" if "speed" in row else ""))
+      log(entry_summary(row, time.perf_counter() - t0))
     else:
       row = {"entry": entry.name, "config": entry.config, "error": error}
       log(f"    FAILED: {error}")
