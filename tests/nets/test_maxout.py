@@ -5,8 +5,11 @@ import tensorflow as tf
 
 from tfvae.export.sampler import export_sampler
 from tfvae.models.gaussian_vae import GaussianVAE
+from tfvae.nets.conv32 import Conv32Decoder, Conv32Encoder
+from tfvae.nets.gated import GatedDense
 from tfvae.nets.maxout import Maxout, maxout_pieces
 from tfvae.nets.mlp import mlp
+from tfvae.nets.normalized_mlp import NormalizedMLP
 
 
 def test_maxout_matches_formula():
@@ -25,6 +28,15 @@ def test_window_from_activation_name():
   assert maxout_pieces("relu") is None
   with pytest.raises(ValueError, match="at least 2 pieces"):
     maxout_pieces("maxout1")
+
+
+@pytest.mark.parametrize("build", [
+    lambda a: Conv32Encoder(a), lambda a: Conv32Decoder(1, a),
+    lambda a: GatedDense(8, a), lambda a: NormalizedMLP((8,), activation=a)])
+def test_nets_without_maxout_refuse_it_by_name(build):
+  with pytest.raises(ValueError, match="'maxout4' is maxout, which only the MLP nets"):
+    build("maxout4")
+  build("relu")  # element-wise activations still work
 
 
 def test_maxout_mlp_shapes_and_weights():

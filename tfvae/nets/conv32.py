@@ -14,6 +14,8 @@ pixels of channel 0, then of channel 1, ...), so a two-channel output splits int
 import keras
 import tensorflow as tf
 
+from tfvae.nets.maxout import elementwise_activation
+
 SIDE = 32
 
 
@@ -30,7 +32,7 @@ class Conv32Encoder(keras.layers.Layer):
 
   def __init__(self, activation: str = "relu", **kwargs):
     super().__init__(**kwargs)
-    self.activation = activation
+    self.activation = activation = elementwise_activation(activation, "Conv32Encoder")
     conv = lambda f, n: keras.layers.Conv2D(f, 5, padding="valid", activation=activation,
                                             kernel_initializer="glorot_uniform", name=n)
     self.conv1 = conv(32, "conv1")
@@ -53,6 +55,7 @@ class Conv32Decoder(keras.layers.Layer):
   def __init__(self, channels: int = 1, activation: str = "relu", **kwargs):
     super().__init__(**kwargs)
     self.channels = int(channels)
+    activation = elementwise_activation(activation, "Conv32Decoder")
     self.dense = keras.layers.Dense(128, activation=activation,
                                     kernel_initializer="glorot_uniform", name="dense")
     deconv = lambda f, s, act, n: keras.layers.Conv2DTranspose(

@@ -13,6 +13,8 @@ from typing import Optional, Sequence
 import keras
 import tensorflow as tf
 
+from tfvae.nets.maxout import elementwise_activation
+
 
 class GatedDense(keras.layers.Layer):
   """``units`` gated units: ``activation(x W + b) * sigmoid(x V + c)``."""
@@ -21,7 +23,7 @@ class GatedDense(keras.layers.Layer):
                kernel_initializer: str = "glorot_uniform", **kwargs):
     super().__init__(**kwargs)
     self.units = int(units)
-    self.activation = keras.activations.get(activation)
+    self.activation = keras.activations.get(elementwise_activation(activation, "GatedDense"))
     self.dense = keras.layers.Dense(2 * self.units, kernel_initializer=kernel_initializer,
                                     dtype=self.dtype_policy, name="linear_and_gate")
 

@@ -25,6 +25,17 @@ def maxout_pieces(activation) -> Optional[int]:
   return pieces
 
 
+def elementwise_activation(activation, net: str):
+  """``activation`` for a net whose layers keep their width; a maxout name is refused
+  with a clear error (maxout changes the layer's width: only ``tfvae.nets.mlp`` builds it)."""
+  if maxout_pieces(activation):
+    raise ValueError(
+        f"{net}: activation {activation!r} is maxout, which only the MLP nets "
+        "(tfvae.nets.mlp) build; this net takes an element-wise Keras activation "
+        "such as 'relu'")
+  return activation
+
+
 class Maxout(keras.layers.Layer):
   """``units`` maxout units, each the max of ``pieces`` affine maps of the input."""
 

@@ -8,6 +8,7 @@ from typing import Optional, Sequence
 import keras
 
 from tfvae.nets.laplacian_batch_norm import LaplacianBatchNorm
+from tfvae.nets.maxout import elementwise_activation
 
 NORMS = ("laplacian", "batch", "none")
 
@@ -49,7 +50,8 @@ class NormalizedMLP(keras.layers.Layer):
     self.norms = [make_norm(norm, f"norm_{i}") for i in range(len(self.hidden_sizes))]
     track_as_attributes(self, "dense_layer", self.dense)
     track_as_attributes(self, "norm_layer", self.norms)
-    self.activation = keras.activations.get(activation)
+    self.activation = keras.activations.get(elementwise_activation(activation,
+                                                                   "NormalizedMLP"))
     self.output_layer = (keras.layers.Dense(int(output_size), name="output")
                          if output_size is not None else None)
 
