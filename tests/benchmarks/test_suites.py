@@ -251,6 +251,10 @@ def test_a_continued_entry_equals_the_run_trained_from_scratch(tmp_path):
     run(continued, "long")
   start_eval = run(short, "short")["per_example"]  # the first 100 test images
   out = run(continued, "long")
+  resumed_again = run_entry(continued, str(tmp_path / "long" / "tiny"), str(tmp_path),
+                            fresh=False)  # nothing left to train; the record is kept
+  assert resumed_again["continued_from"] == out["continued_from"]
+  assert resumed_again["epoch_seconds"] == []
   reference = run(scratch, "scratch")
   assert out["continued_from"]["epochs"] == 4 and "continued_from" not in reference
   assert len(out["epoch_seconds"]) == 2 and len(reference["epoch_seconds"]) == 6

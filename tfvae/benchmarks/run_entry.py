@@ -77,11 +77,23 @@ def source_workdir(continue_from: str, workdir: str) -> str:
   return os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(workdir))), suite, name)
 
 
+_CONTINUED = "continued_from.json"  # in the copied workdir: where from, at which epoch
+
+
 def continue_workdir(entry, workdir: str) -> Optional[dict]:
   """Copies ``entry.continue_from``'s finished workdir into ``workdir`` (training then
-  resumes from its last checkpoint); returns where from and at which epoch, or None."""
+  resumes from its last checkpoint); returns where from and at which epoch, or None.
+
+  A workdir that exists already (a resumed entry, ``fresh=False``) is kept; the record
+  written at the copy is returned again."""
   if not entry.continue_from:
     return None
+  record = os.path.join(workdir, _CONTINUED)
+  if os.path.isdir(workdir):
+    if not os.path.exists(record):
+      return None
+    with open(record) as f:
+      return json.load(f)
   source = source_workdir(entry.continue_from, workdir)
   history_path = os.path.join(source, "history.json")
   if not os.path.exists(history_path):
@@ -92,7 +104,10 @@ def continue_workdir(entry, workdir: str) -> Optional[dict]:
   with open(history_path) as f:
     runs = json.load(f)
   epochs = sum(len(r["logs"].get("elbo", [])) for r in runs)
-  return {"entry": entry.continue_from, "workdir": source, "epochs": epochs}
+  continued = {"entry": entry.continue_from, "workdir": source, "epochs": epochs}
+  with open(record, "w") as f:
+    json.dump(continued, f)
+  return continued
 
 
 def run_entry(entry, workdir: str, repo_root: str, shared_data: str = "",
@@ -107,7 +122,7 @@ def run_entry(entry, workdir: str, repo_root: str, shared_data: str = "",
                            entry.overrides, shared_data)
   if fresh and os.path.isdir(workdir):
     shutil.rmtree(workdir)
-  continued = continue_workdir(entry, workdir) if fresh else None
+  continued = continue_workdir(entry, workdir)
   out = {"entry": entry.name, "config": entry.config, "overrides": dict(entry.overrides),
          "report_terms": list(entry.report_terms),
          "model": str(config.model.name), "batch_size": int(config.train.batch_size),
