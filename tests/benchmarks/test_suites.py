@@ -250,7 +250,9 @@ def test_a_continued_entry_equals_the_run_trained_from_scratch(tmp_path):
   with pytest.raises(FileNotFoundError, match="run that entry first"):
     run(continued, "long")
   start_eval = run(short, "short")["per_example"]  # the first 100 test images
+  (tmp_path / "long" / "tiny.partial").mkdir(parents=True)  # a stale interrupted copy
   out = run(continued, "long")
+  assert not (tmp_path / "long" / "tiny.partial").exists()
   resumed_again = run_entry(continued, str(tmp_path / "long" / "tiny"), str(tmp_path),
                             fresh=False)  # nothing left to train; the record is kept
   assert resumed_again["continued_from"] == out["continued_from"]

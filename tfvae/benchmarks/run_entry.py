@@ -100,13 +100,18 @@ def continue_workdir(entry, workdir: str) -> Optional[dict]:
     raise FileNotFoundError(
         f"entry {entry.name!r} continues {entry.continue_from!r}, but {source} holds no "
         "finished run: run that entry first")
-  shutil.copytree(source, workdir)
+  # Copied beside the workdir and renamed: an interrupted copy never looks like a run.
+  partial = workdir.rstrip(os.sep) + ".partial"
+  if os.path.isdir(partial):
+    shutil.rmtree(partial)
+  shutil.copytree(source, partial)
   with open(history_path) as f:
     runs = json.load(f)
   epochs = sum(len(r["logs"].get("elbo", [])) for r in runs)
   continued = {"entry": entry.continue_from, "workdir": source, "epochs": epochs}
-  with open(record, "w") as f:
+  with open(os.path.join(partial, _CONTINUED), "w") as f:
     json.dump(continued, f)
+  os.replace(partial, workdir)
   return continued
 
 
