@@ -35,6 +35,25 @@ def test_variant_differs_from_its_base_only_where_it_says():
   assert variant == base
 
 
+# Settings the suites change for their own bookkeeping (logging, sampling, verbosity),
+# which do not alter the trained model.
+_SUITE_ONLY = {"train": ("validation_every", "sample_every", "verbose")}
+
+
+def test_maxout_planar80_config_is_the_benchmarked_entry():
+  """The shipped config trains what ``posteriors_maxout:vae_planar80_scale003`` measured."""
+  from tfvae.benchmarks import run_entry, suites  # pylint: disable=g-import-not-at-top
+  entry = suites.find_entry("posteriors_maxout", "vae_planar80_scale003")
+  benchmarked = run_entry.apply_overrides(
+      load_config_file(os.path.join(REPO_ROOT, entry.config)), entry.overrides).to_dict()
+  shipped = load_config_file(
+      os.path.join(REPO_ROOT, "configs", "vae_planar80_maxout_binarized_mnist.py")).to_dict()
+  for section in ("model", "dataset", "train"):
+    assert shipped[section] == {**benchmarked[section],
+                                **{k: v for k, v in shipped[section].items()
+                                   if k in _SUITE_ONLY.get(section, ())}}, section
+
+
 def test_missing_base_is_named(tmp_path):
   with pytest.raises(FileNotFoundError, match="no_such_base"):
     base_config(str(tmp_path / "variant.py"), "no_such_base")
