@@ -271,10 +271,17 @@ POSTERIORS_MAXOUT: List[Entry] = [
 # 500-epoch workdir and resuming is the same run as training this entry from scratch.
 _MAXOUT_LONG_BUDGET = dict(_MAXOUT_BUDGET, **{
     "train.epochs": 700, "train.lr_schedule.end": 1e-5, "train.lr_schedule.duration": 400})
+_MAXOUT_SCALE003_LONG_BUDGET = dict(_MAXOUT_SCALE003_BUDGET, **{
+    k: v for k, v in _MAXOUT_LONG_BUDGET.items() if k.startswith("train.")})
 POSTERIORS_MAXOUT_LONG: List[Entry] = [
     Entry("vae_planar80", "configs/vae_planar80_binarized_mnist.py", _MAXOUT_LONG_BUDGET,
           paired_with="posteriors_maxout:vae_planar80", report_terms=("kl",),
           continue_from="posteriors_maxout:vae_planar80",
+          **dict(_POSTERIOR_EVAL, speed_steps=0)),
+    Entry("vae_planar80_scale003", "configs/vae_planar80_binarized_mnist.py",
+          _MAXOUT_SCALE003_LONG_BUDGET,
+          paired_with="posteriors_maxout:vae_planar80_scale003", report_terms=("kl",),
+          continue_from="posteriors_maxout:vae_planar80_scale003",
           **dict(_POSTERIOR_EVAL, speed_steps=0)),
 ]
 
@@ -303,6 +310,9 @@ _WHOLE_TEST_RUNS = (
      "posteriors_maxout_long:vae_planar80", _MAXOUT_LONG_BUDGET, "maxout_planar80"),
     ("maxout_planar80_scale003", "configs/vae_planar80_binarized_mnist.py",
      "posteriors_maxout:vae_planar80_scale003", _MAXOUT_SCALE003_BUDGET, "maxout_planar80"),
+    ("maxout_planar80_scale003_700", "configs/vae_planar80_binarized_mnist.py",
+     "posteriors_maxout_long:vae_planar80_scale003", _MAXOUT_SCALE003_LONG_BUDGET,
+     "maxout_planar80_scale003"),
 )
 POSTERIORS_WHOLE_TEST: List[Entry] = [
     Entry(name, config, budget, continue_from=source, paired_with=paired,
