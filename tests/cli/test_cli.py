@@ -57,3 +57,20 @@ def test_workdir_without_config_is_a_clear_error(tmp_path):
   out = _run("evaluate.py", f"--workdir={tmp_path}")
   assert out.returncode != 0
   assert "no config.json" in out.stderr
+
+
+def test_benchmark_resume_keeps_the_finished_run(tmp_path):
+  """``--resume`` resumes each entry's workdir: a finished entry trains no epoch again."""
+  import shutil  # pylint: disable=g-import-not-at-top
+  repo = tmp_path / "repo"  # the suite writes docs/ under --repo_root: not this checkout's
+  shutil.copytree(os.path.join(REPO_ROOT, "configs"), repo / "configs")
+  args = ["--suite=quick", "--entries=vae_diag", f"--repo_root={repo}",
+          f"--workdir={tmp_path / 'runs'}"]
+  row = lambda: json.load(open(tmp_path / "runs" / "quick" / "vae_diag.json"))  # pylint: disable=g-long-lambda
+  out = _run("benchmark.py", *args)
+  assert out.returncode == 0, out.stderr[-3000:]
+  assert len(row()["epoch_seconds"]) == 3
+  out = _run("benchmark.py", *args, "--resume")
+  assert out.returncode == 0, out.stderr[-3000:]
+  assert row()["epoch_seconds"] == [] and row()["test"]["examples"] == 1000
+  assert "tfvae-benchmark:quick:begin" in (repo / "docs" / "benchmarks.md").read_text()

@@ -3,6 +3,7 @@
   tfvae-benchmark --suite=quick          # every family, short budgets (< 15 min, CPU)
   tfvae-benchmark --suite=full           # the configs' own budgets, IWAE k = 5000
   tfvae-benchmark --suite=quick --entries=vae_diag,vae_iaf   # re-run some rows
+  tfvae-benchmark --suite=full --resume  # after an interruption: resume each entry's run
   tfvae-benchmark --config=configs/vae_binarized_mnist.py --variants=all \
       --output=docs/throughput_vae.json
 
@@ -33,6 +34,9 @@ _WORKDIR = flags.DEFINE_string("workdir", "runs/benchmarks", "Where suite runs t
 _SHARED = flags.DEFINE_string("shared_data", None,
                               "Shared data folder (default: <repo_root>/../shared/data).")
 _TIMEOUT = flags.DEFINE_float("entry_timeout", 0, "Seconds per suite entry (0 = none).")
+_RESUME = flags.DEFINE_bool("resume", False, "Keep each entry's workdir and resume its "
+                            "training from the last checkpoint (after an interrupted "
+                            "suite); else every entry trains from scratch.")
 _COLLECT = flags.DEFINE_bool("collect_only", False, "Run nothing: gather the entry JSONs "
                              "already in --workdir into the suite JSON and markdown.")
 
@@ -49,6 +53,7 @@ def _run_suite():
     run_suite(_SUITE.value, repo, os.path.join(os.path.abspath(_WORKDIR.value), _SUITE.value),
               os.path.join(repo, "docs"), shared, entries=_ENTRIES.value or None,
               timeout=_TIMEOUT.value or None, collect_only=_COLLECT.value,
+              fresh=not _RESUME.value,
               command="tfvae-benchmark " + " ".join(sys.argv[1:]))
   except ValueError as e:
     raise app.UsageError(str(e)) from e
