@@ -66,7 +66,9 @@ def test_benchmark_resume_keeps_the_finished_run(tmp_path):
   shutil.copytree(os.path.join(REPO_ROOT, "configs"), repo / "configs")
   args = ["--suite=quick", "--entries=vae_diag", f"--repo_root={repo}",
           f"--workdir={tmp_path / 'runs'}"]
-  row = lambda: json.load(open(tmp_path / "runs" / "quick" / "vae_diag.json"))  # pylint: disable=g-long-lambda
+  def row():
+    with open(tmp_path / "runs" / "quick" / "vae_diag.json") as f:
+      return json.load(f)
   out = _run("benchmark.py", *args)
   assert out.returncode == 0, out.stderr[-3000:]
   assert len(row()["epoch_seconds"]) == 3
