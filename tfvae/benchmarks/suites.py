@@ -318,6 +318,9 @@ _WHOLE_TEST_RUNS = (
     ("maxout_planar80_scale003_700", "configs/vae_planar80_binarized_mnist.py",
      "posteriors_maxout_long:vae_planar80_scale003", _MAXOUT_SCALE003_LONG_BUDGET,
      "maxout_planar80_scale003"),
+    ("maxout_planar80_trainval", "configs/vae_planar80_maxout_trainval_binarized_mnist.py",
+     "posteriors_maxout:vae_planar80_trainval", _POSTERIOR_FULL_BUDGET,
+     "maxout_planar80_scale003"),
 )
 POSTERIORS_WHOLE_TEST: List[Entry] = [
     Entry(name, config, budget, continue_from=source, paired_with=paired,
