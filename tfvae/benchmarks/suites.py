@@ -276,8 +276,10 @@ POSTERIORS_MAXOUT: List[Entry] = [
 # 500-epoch workdir and resuming is the same run as training this entry from scratch.
 _MAXOUT_LONG_BUDGET = dict(_MAXOUT_BUDGET, **{
     "train.epochs": 700, "train.lr_schedule.end": 1e-5, "train.lr_schedule.duration": 400})
-_MAXOUT_SCALE003_LONG_BUDGET = dict(_MAXOUT_SCALE003_BUDGET, **{
-    k: v for k, v in _MAXOUT_LONG_BUDGET.items() if k.startswith("train.")})
+_LONG_SCHEDULE = {k: v for k, v in _MAXOUT_LONG_BUDGET.items() if k.startswith("train.")}
+_MAXOUT_SCALE003_LONG_BUDGET = dict(_MAXOUT_SCALE003_BUDGET, **_LONG_SCHEDULE)
+# The train + valid config names maxout and the head scale itself: only the schedule here.
+_TRAINVAL_LONG_BUDGET = dict(_POSTERIOR_FULL_BUDGET, **_LONG_SCHEDULE)
 POSTERIORS_MAXOUT_LONG: List[Entry] = [
     Entry("vae_planar80", "configs/vae_planar80_binarized_mnist.py", _MAXOUT_LONG_BUDGET,
           paired_with="posteriors_maxout:vae_planar80", report_terms=("kl",),
@@ -287,6 +289,12 @@ POSTERIORS_MAXOUT_LONG: List[Entry] = [
           _MAXOUT_SCALE003_LONG_BUDGET,
           paired_with="posteriors_maxout:vae_planar80_scale003", report_terms=("kl",),
           continue_from="posteriors_maxout:vae_planar80_scale003",
+          **dict(_POSTERIOR_EVAL, speed_steps=0)),
+    Entry("vae_planar80_trainval",
+          "configs/vae_planar80_maxout_trainval_binarized_mnist.py",
+          _TRAINVAL_LONG_BUDGET,
+          paired_with="posteriors_maxout:vae_planar80_trainval", report_terms=("kl",),
+          continue_from="posteriors_maxout:vae_planar80_trainval",
           **dict(_POSTERIOR_EVAL, speed_steps=0)),
 ]
 
@@ -321,6 +329,10 @@ _WHOLE_TEST_RUNS = (
     ("maxout_planar80_trainval", "configs/vae_planar80_maxout_trainval_binarized_mnist.py",
      "posteriors_maxout:vae_planar80_trainval", _POSTERIOR_FULL_BUDGET,
      "maxout_planar80_scale003"),
+    ("maxout_planar80_trainval_700", "configs/vae_planar80_maxout_trainval_binarized_mnist.py",
+     "posteriors_maxout_long:vae_planar80_trainval",
+     _TRAINVAL_LONG_BUDGET,
+     "maxout_planar80_trainval"),
 )
 POSTERIORS_WHOLE_TEST: List[Entry] = [
     Entry(name, config, budget, continue_from=source, paired_with=paired,
