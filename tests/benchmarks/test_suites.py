@@ -8,7 +8,7 @@ import pytest
 
 from tests.conftest import REPO_ROOT, tiny_vae_config
 from tfvae.benchmarks import report, suites
-from tfvae.benchmarks.run_entry import apply_overrides, run_entry
+from tfvae.benchmarks.run_entry import apply_overrides, epochs_done, run_entry
 from tfvae.config_files import load_config_file
 
 
@@ -227,6 +227,19 @@ def test_a_partial_rerun_pairs_with_the_baseline_kept_from_the_last_run(tmp_path
   assert set(rows) == {"vae_diag", "vae_iaf"}
   assert rows["vae_iaf"]["paired"]["difference"] == pytest.approx(2.0)
   assert "log-likelihood vs vae_diag +2.00 ± 0.00" in (docs / "benchmarks.md").read_text()
+
+
+def _logs(epochs):
+  """history.json logs of ``epochs`` epochs, validated every 10th."""
+  return {"elbo": [0.0] * epochs, "val_elbo": [0.0] * (epochs // 10)}
+
+
+def test_epochs_done_counts_from_where_each_run_resumed():
+  assert epochs_done([{"initial_epoch": 0, "logs": _logs(10)},
+                      {"initial_epoch": 10, "logs": _logs(5)}]) == 15
+  # The first run was killed before it wrote its logs; the resumed one started at 218.
+  assert epochs_done([{"initial_epoch": 218, "logs": _logs(282)}]) == 500
+  assert epochs_done([]) == 0
 
 
 def test_a_continued_entry_equals_the_run_trained_from_scratch(tmp_path):

@@ -77,6 +77,14 @@ def source_workdir(continue_from: str, workdir: str) -> str:
   return os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(workdir))), suite, name)
 
 
+def epochs_done(runs) -> int:
+  """The last epoch that ``history.json``'s runs reached. Each run records the epoch it
+  resumed from: a run cut off before it wrote its logs (a killed session resumed with
+  ``--resume``) leaves no entry, so counting the logged epochs would undercount."""
+  return max((r["initial_epoch"] + max(map(len, r["logs"].values()), default=0)
+              for r in runs), default=0)
+
+
 _CONTINUED = "continued_from.json"  # in the copied workdir: where from, at which epoch
 
 
@@ -106,8 +114,7 @@ def continue_workdir(entry, workdir: str) -> Optional[dict]:
     shutil.rmtree(partial)
   shutil.copytree(source, partial)
   with open(history_path) as f:
-    runs = json.load(f)
-  epochs = sum(len(r["logs"].get("elbo", [])) for r in runs)
+    epochs = epochs_done(json.load(f))
   continued = {"entry": entry.continue_from, "workdir": source, "epochs": epochs}
   with open(os.path.join(partial, _CONTINUED), "w") as f:
     json.dump(continued, f)
