@@ -40,14 +40,17 @@ def test_variant_differs_from_its_base_only_where_it_says():
 _SUITE_ONLY = {"train": ("validation_every", "sample_every", "verbose")}
 
 
-def test_maxout_planar80_config_is_the_benchmarked_entry():
-  """The shipped config trains what ``posteriors_maxout:vae_planar80_scale003`` measured."""
+@pytest.mark.parametrize("config_file,entry_name", [
+    ("vae_planar10_maxout_binarized_mnist.py", "vae_planar10"),
+    ("vae_planar80_maxout_binarized_mnist.py", "vae_planar80_scale003"),
+])
+def test_maxout_planar_config_is_the_benchmarked_entry(config_file, entry_name):
+  """The shipped config trains what its ``posteriors_maxout`` entry measured."""
   from tfvae.benchmarks import run_entry, suites  # pylint: disable=g-import-not-at-top
-  entry = suites.find_entry("posteriors_maxout", "vae_planar80_scale003")
+  entry = suites.find_entry("posteriors_maxout", entry_name)
   benchmarked = run_entry.apply_overrides(
       load_config_file(os.path.join(REPO_ROOT, entry.config)), entry.overrides).to_dict()
-  shipped = load_config_file(
-      os.path.join(REPO_ROOT, "configs", "vae_planar80_maxout_binarized_mnist.py")).to_dict()
+  shipped = load_config_file(os.path.join(REPO_ROOT, "configs", config_file)).to_dict()
   for section in ("model", "dataset", "train"):
     assert shipped[section] == {**benchmarked[section],
                                 **{k: v for k, v in shipped[section].items()
