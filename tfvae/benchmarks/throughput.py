@@ -65,7 +65,7 @@ def measure(config, variant: str, steps_per_window: int = 200, windows: int = 5,
   settings = settings or VARIANTS[variant]
   config = _configure(config, settings)
   keras.backend.clear_session()
-  splits, model = build(config)
+  splits, model = build(config, steps_per_epoch=steps_per_window)
   batch = int(config.train.batch_size)
   data = splits.train_dataset(batch, seed)
   times = []

@@ -49,6 +49,15 @@ def spaced_subset(dataset: tf.data.Dataset, total: int, count: int,
           .apply(tf.data.experimental.assert_cardinality(batches)))
 
 
+def first_subset(dataset: tf.data.Dataset, total: int, count: int,
+                 batch_size: int) -> tf.data.Dataset:
+  """The first ``count`` examples of a batched ``dataset`` (all if ``count`` >= ``total``),
+  re-batched: exactly ``count``, not the whole batches that hold them."""
+  count = min(count, total)
+  return (dataset.unbatch().take(count).batch(batch_size)
+          .apply(tf.data.experimental.assert_cardinality(-(-count // batch_size))))
+
+
 def evaluate_run(workdir: str, split: str = "test", iwae_samples: Optional[int] = None,
                  chunk_size: Optional[int] = None, batch_size: Optional[int] = None,
                  max_examples: int = 0, checkpoint: Optional[str] = None,
@@ -76,7 +85,7 @@ def evaluate_run(workdir: str, split: str = "test", iwae_samples: Optional[int] 
   if max_examples and spaced:
     dataset = spaced_subset(dataset, len(splits.split(split)), max_examples, batch)
   elif max_examples:
-    dataset = dataset.take(-(-max_examples // batch))
+    dataset = first_subset(dataset, len(splits.split(split)), max_examples, batch)
   start = time.time()
   extra = {}
   if hasattr(model, "prepare_evaluation"):

@@ -117,12 +117,17 @@ class LatentVariableModel(keras.Model):
       return data[0]
     return data
 
-  def _update_trackers(self, terms):
+  def _update_trackers(self, terms, x):
+    """Adds the batch means in ``terms`` to the running means, each weighted by the
+    batch's size: a split that the batch size does not divide then averages to the
+    exact per-example mean (an unweighted mean of batch means over-weights the short
+    last batch)."""
     missing = [n for n in self.loss_term_names if n not in terms]
     if missing:
       raise KeyError(f"{type(self).__name__}.loss_terms did not return {missing}")
+    batch_size = tf.cast(tf.shape(tf.nest.flatten(x)[0])[0], tf.float32)
     for tracker in self._trackers:
-      tracker.update_state(terms[tracker.name])
+      tracker.update_state(terms[tracker.name], sample_weight=batch_size)
     # Keras averages these over the replicas (shape [1] across workers, see step_logs).
     return distribute.step_logs({t.name: t.result() for t in self._trackers})
 
@@ -144,13 +149,13 @@ class LatentVariableModel(keras.Model):
     grads = distribute.gradients_for_apply(tape.gradient(scaled, variables),
                                            self.optimizer)
     self.optimizer.apply(grads, variables)
-    return self._update_trackers(terms)
+    return self._update_trackers(terms, x)
 
   def test_step(self, data):
     with random_ops.explicit_algorithm():
       x = self._inputs(data)
       terms = self.loss_terms(x, training=False)
-      return self._update_trackers(terms)
+      return self._update_trackers(terms, x)
 
   @property
   def input_dtype(self):

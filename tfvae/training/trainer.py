@@ -91,11 +91,21 @@ def make_optimizer(train_config) -> keras.optimizers.Optimizer:
   return keras.optimizers.Adam(**kwargs)
 
 
-def build(config, compile_model: bool = True, strategy=None):
+def epoch_steps(train_config, splits) -> int:
+  """Optimizer steps of one training epoch: the full batches of the training split, or
+  ``train.steps_per_epoch`` when that is smaller."""
+  steps = splits.steps_per_epoch(int(train_config.batch_size))
+  limit = int(train_config.get("steps_per_epoch") or 0)
+  return min(steps, limit) if limit else steps
+
+
+def build(config, compile_model: bool = True, strategy=None, steps_per_epoch: int = 0):
   """Data splits and a compiled, built model (optimizer variables created).
 
   Model, optimizer and variables are created in ``strategy.scope()`` (default: the
   current strategy); ``config.train.batch_size`` must be divisible by its replicas.
+  ``train.steps_per_execution`` is lowered to a divisor of the epoch's steps
+  (``steps_per_epoch``, default: ``epoch_steps``), so that no epoch runs extra steps.
   """
   set_precision(config.train.get("precision", "float32"))
   keras.utils.set_random_seed(int(config.train.seed))
@@ -113,7 +123,8 @@ def build(config, compile_model: bool = True, strategy=None):
                     jit_compile=distribute.jit_compile(
                         config.train.get("jit_compile", True), strategy),
                     steps_per_execution=distribute.steps_per_execution(
-                        config.train.get("steps_per_execution", 1), strategy))
+                        config.train.get("steps_per_execution", 1), strategy,
+                        steps_per_epoch or epoch_steps(config.train, splits)))
     first = next(iter(splits.eval_dataset("valid", int(config.train.batch_size))))
     model(first)  # builds every layer
     if compile_model:
@@ -196,12 +207,15 @@ def train(config, workdir: str, log=print, extra_callbacks=()) -> TrainResult:
 
   epochs = int(tc.epochs)
   batch_size = int(tc.batch_size)
-  steps = splits.steps_per_epoch(batch_size)
+  steps = epoch_steps(tc, splits)
   data_kwargs = {}
-  if tc.get("steps_per_epoch") and int(tc.steps_per_epoch) < steps:
+  if steps < splits.steps_per_epoch(batch_size):
     # Shortened epochs: the stream must end each data epoch early to stay aligned.
-    steps = int(tc.steps_per_epoch)
     data_kwargs["steps_per_epoch"] = steps
+  requested_spe = int(tc.get("steps_per_execution", 1) or 1)
+  if replicas == 1 and model.steps_per_execution != requested_spe:
+    log(f"steps_per_execution {requested_spe} does not divide the {steps} steps of an "
+        f"epoch; using {model.steps_per_execution}")
   tensorboard_dir = os.path.join(out_dir, "tensorboard")
   samples_dir = os.path.join(out_dir, "samples")
 
