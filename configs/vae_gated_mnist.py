@@ -22,7 +22,8 @@ def get_config():
   config.train = dict(
       batch_size=100, epochs=1000, learning_rate=5e-4, clipnorm=0.0, seed=0,
       jit_compile=True, steps_per_execution=10, steps_per_epoch=0,
-      precision="float32", early_stopping_patience=50, checkpoint_every=1,
+      precision="float32", early_stopping_patience=50, early_stopping_start=100,
+      checkpoint_every=1,
       sample_every=10, validation_every=1, eval_batch_size=1000, verbose=2,
       schedules=dict(
           kl_weight=dict(kind="linear", start=0.0, end=1.0, duration=100, unit="epoch")))

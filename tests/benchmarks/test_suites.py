@@ -40,7 +40,8 @@ def test_overrides_expand_shared_and_reject_unknown_keys():
 
 
 def test_unknown_suite_and_entry_are_named():
-  with pytest.raises(ValueError, match="known: \\['full', 'lavda_table1', 'posteriors', "
+  with pytest.raises(ValueError, match="known: \\['full', 'lavda_table1', "
+                     "'lavda_table1_paper', 'posteriors', "
                      "'posteriors_full', 'posteriors_long', 'posteriors_maxout', "
                      "'posteriors_maxout_long', 'posteriors_whole_test', 'precision', "
                      "'quick', 'sequences', 'table1a'\\]"):

@@ -153,6 +153,7 @@ def run_entry(entry, workdir: str, repo_root: str, shared_data: str = "",
   out["steps_per_epoch"] = int(config.train.get("steps_per_epoch") or 0) or None
   out["steps_per_full_epoch"] = int(result.splits.steps_per_epoch(out["batch_size"]))
   out["stopped_on_nan"] = result.stopped_on_nan
+  out["epochs_done"] = int(result.epochs_done)
   # Checkpoints key variables by their Keras path, which holds auto-numbered names
   # ("sequence_vae_1/..." for a second instance): evaluate in a fresh Keras session,
   # as tfvae-evaluate does in its own process.
@@ -161,10 +162,12 @@ def run_entry(entry, workdir: str, repo_root: str, shared_data: str = "",
   start = time.perf_counter()
   evaluation = evaluate_run(workdir, iwae_samples=entry.iwae_samples,
                             max_examples=entry.eval_examples, log=lambda *a: None,
-                            spaced=entry.eval_spaced)
+                            spaced=entry.eval_spaced,
+                            checkpoint=entry.eval_checkpoint or None)
   out["eval_seconds"] = time.perf_counter() - start
   out["test"] = {k: evaluation[k] for k in ("split", "subset", "examples", "iwae_samples",
                                             "elbo", "nll", "nll_stderr", "terms")}
+  out["test"]["checkpoint_epoch"] = int(evaluation["epoch"])
   out["per_example"] = evaluation["per_example"]  # write_json stores it beside the JSON
   for key in ("cluster_accuracy", "prepared"):
     if evaluation.get(key):

@@ -53,7 +53,10 @@ def _check_only_rng_state_unmatched(path: str, model: keras.Model) -> None:
 class Checkpointer:
   """Saves and restores ``(model, optimizer, epoch)`` under ``directory``."""
 
-  def __init__(self, directory: str, model: keras.Model, max_to_keep: int = 3):
+  def __init__(self, directory: str, model: keras.Model, max_to_keep: int = 3,
+               extra: dict = None):
+    """``extra``: more ``{name: tf.Variable}`` saved with the run (e.g. the early-stopping
+    state)."""
     self.directory = directory
     self.model = model
     self.epoch = tf.Variable(0, dtype=tf.int64, trainable=False, name="epoch")
@@ -62,7 +65,8 @@ class Checkpointer:
     # variable is also tracked by its unique Keras path.
     self.checkpoint = tf.train.Checkpoint(model=model, optimizer=model.optimizer,
                                           epoch=self.epoch,
-                                          model_variables=_variables_by_path(model))
+                                          model_variables=_variables_by_path(model),
+                                          **(extra or {}))
     self.manager = tf.train.CheckpointManager(self.checkpoint, directory, max_to_keep)
 
   @property

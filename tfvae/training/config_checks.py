@@ -17,7 +17,7 @@ import os
 TRAIN_INTEGERS = (("batch_size", 1), ("epochs", 1), ("seed", 0), ("steps_per_epoch", 0),
                   ("steps_per_execution", 1), ("checkpoint_every", 1), ("sample_every", 0),
                   ("validation_every", 1), ("eval_batch_size", 1),
-                  ("early_stopping_patience", 0), ("verbose", 0))
+                  ("early_stopping_patience", 0), ("early_stopping_start", 0), ("verbose", 0))
 EVAL_INTEGERS = (("iwae_samples", 1), ("chunk_size", 1), ("batch_size", 1), ("seed", 0))
 PRECISIONS = ("float32", "mixed_float16", "mixed_bfloat16")
 

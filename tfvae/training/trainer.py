@@ -35,6 +35,8 @@ from tfvae.training import callbacks as cb
 from tfvae.training import distribute
 from tfvae.training.checkpoints import CheckpointCallback, Checkpointer, checkpoint_dir
 from tfvae.training.config_checks import check_config, check_same_run
+from tfvae.training.early_stopping import (EarlyStoppingCallback, EarlyStoppingState,
+                                           best_checkpoint_dir)
 from tfvae.training.precision import set_precision
 from tfvae.training.schedules import schedules_from_config
 
@@ -153,8 +155,16 @@ def make_workdir(workdir: str) -> None:
 
 
 def restore_for_inference(workdir: str, checkpoint: Optional[str] = None):
-  """Config, splits and model restored from ``workdir``'s latest (or given) checkpoint."""
+  """Config, splits and model restored from ``workdir``'s latest (or given) checkpoint;
+  ``checkpoint="best"`` is the best-validation one that early stopping kept."""
   config = load_config(workdir)
+  if checkpoint == "best":
+    checkpoint = tf.train.latest_checkpoint(best_checkpoint_dir(workdir))
+    if checkpoint is None:
+      raise FileNotFoundError(
+          f"no best checkpoint in {best_checkpoint_dir(workdir)}: it is kept only by runs "
+          "with train.early_stopping_patience > 0, once a validation ELBO was recorded "
+          "after train.early_stopping_start epochs")
   # Missing checkpoints are reported before the (slow) model build.
   if checkpoint is None and tf.train.latest_checkpoint(checkpoint_dir(workdir)) is None:
     raise FileNotFoundError(f"no checkpoint in {checkpoint_dir(workdir)}; train first")
@@ -188,7 +198,12 @@ def train(config, workdir: str, log=print, extra_callbacks=()) -> TrainResult:
                                 int(tc.get("eval_batch_size", 1000)), strategy)
   out_dir = distribute.write_dir(workdir, strategy)  # workdir, or a worker's temp dir
   make_workdir(out_dir)
-  checkpointer = Checkpointer(checkpoint_dir(out_dir), model)
+  stopping = None
+  if tc.get("early_stopping_patience", 0):
+    stopping = EarlyStoppingState(int(tc.early_stopping_patience),
+                                  int(tc.get("early_stopping_start", 0) or 0))
+  checkpointer = Checkpointer(checkpoint_dir(out_dir), model,
+                              extra=stopping.variables() if stopping else None)
   if chief:
     restorer = checkpointer
     initial_epoch = checkpointer.restore_latest()
@@ -233,6 +248,11 @@ def train(config, workdir: str, log=print, extra_callbacks=()) -> TrainResult:
                             lambda *unused: [])(splits, out_dir))
   if replicas > 1:  # never checkpoint a state whose replica copies disagree
     callbacks.append(distribute.ReplicaConsistency(strategy))
+  stopping_cb = None
+  if stopping is not None:  # before the epoch's checkpoint, which saves its state
+    stopping_cb = EarlyStoppingCallback(
+        stopping, Checkpointer(best_checkpoint_dir(out_dir), model, max_to_keep=1), log=log)
+    callbacks.append(stopping_cb)
   callbacks += [throughput, checkpoint_cb]
   if hasattr(model, "posterior") and hasattr(model, "encode"):
     callbacks.append(cb.PosteriorStatistics(splits.eval_array("valid")[:1000]))
@@ -241,15 +261,15 @@ def train(config, workdir: str, log=print, extra_callbacks=()) -> TrainResult:
     sample_cb = cb.SampleImages(samples_dir, seed=int(tc.seed), image_shape=image_shape,
                                 every=tc.get("sample_every", 1))
     callbacks.append(sample_cb)
-  if tc.get("early_stopping_patience", 0):
-    callbacks.append(keras.callbacks.EarlyStopping(
-        monitor="val_elbo", mode="max", patience=int(tc.early_stopping_patience)))
   if chief:
     callbacks.append(keras.callbacks.TensorBoard(tensorboard_dir, write_graph=False,
                                                  update_freq="epoch", profile_batch=0))
 
   history = {}
-  if initial_epoch < epochs:
+  if stopping is not None and stopping.should_stop(initial_epoch):
+    log(f"Nothing to do: stopped early after epoch {initial_epoch} (best validation ELBO "
+        f"at epoch {int(stopping.best_epoch.numpy())}, in {best_checkpoint_dir(out_dir)})")
+  elif initial_epoch < epochs:
     train_data = splits.train_dataset(batch_size, int(tc.seed), initial_epoch, **data_kwargs)
     valid_data = splits.eval_dataset("valid", int(tc.get("eval_batch_size", 1000)))
     if replicas > 1:  # each global batch is split over the replicas (and workers)
