@@ -29,7 +29,8 @@ def get_config():
   config.model = dict(name="cp_vae", num_categories=10, latent_dim=40, hidden_sizes=(300, 300),
                       likelihood="bernoulli", temperature=0.5, generation_prior="aggregated",
                       prior_init_stddev=0.1, min_scale=1e-4,
-                      warm_up_categorical_kl=False)
+                      warm_up_categorical_kl=False, decoder_uses_c=True,
+                      straight_through=False)
   config.dataset = dict(name="mnist", idx_dir="", binarize="dynamic")
   config.train = dict(
       batch_size=100, epochs=1000, learning_rate=5e-4, clipnorm=0.0, seed=0,

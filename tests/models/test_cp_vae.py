@@ -77,6 +77,39 @@ def test_relaxed_c_in_training_and_hard_c_in_evaluation():
   assert np.mean(soft.max(-1) > 0.99) > 0.9
 
 
+def test_straight_through_c_is_hard_forward_and_relaxed_backward():
+  model, x = _model(temperature=0.7, straight_through=True), _data(4)
+  relaxed_model = _model(temperature=0.7)
+  logits, _ = model.encode_all(x)
+  seed = tf.constant([1, 2])
+  relaxed = relaxed_model.sample_c(logits, seed, training=True)
+  with tf.GradientTape(persistent=True) as tape:
+    tape.watch(logits)
+    hard = model.sample_c(logits, seed, training=True)
+    soft = relaxed_model.sample_c(logits, seed, training=True)
+    weights = tf.constant([[1.0, -2.0, 3.0]])
+    hard_out, soft_out = tf.reduce_sum(hard * weights), tf.reduce_sum(soft * weights)
+  hard = hard.numpy()
+  assert set(np.unique(hard)) <= {0.0, 1.0} and np.all(hard.sum(-1) == 1)
+  # the hard draw is the argmax of the same relaxed sample
+  np.testing.assert_array_equal(hard.argmax(-1), relaxed.numpy().argmax(-1))
+  np.testing.assert_allclose(tape.gradient(hard_out, logits).numpy(),
+                             tape.gradient(soft_out, logits).numpy(), rtol=1e-5)
+
+
+def test_decoder_without_c_ignores_the_category():
+  model = _model(decoder_uses_c=False)
+  z = tf.random.stateless_normal([5, D], seed=[3, 4])
+  one_hot = tf.one_hot([0, 1, 2, 0, 1], K)
+  x = _data(5)
+  a = model.decode(z, one_hot).log_prob(x).numpy()
+  b = model.decode(z, tf.roll(one_hot, 1, axis=1)).log_prob(x).numpy()
+  np.testing.assert_array_equal(a, b)
+  with_c = _model()
+  assert not np.allclose(with_c.decode(z, one_hot).log_prob(x).numpy(),
+                         with_c.decode(z, tf.roll(one_hot, 1, axis=1)).log_prob(x).numpy())
+
+
 def test_importance_weights_consistent_with_elbo_and_iwae_above_it():
   """Mean of log w (k = 1) estimates the bound computed with analytic KLs; IWAE-64 > bound."""
   model, x = _model(), _data(8)

@@ -67,7 +67,8 @@ class CPVAE(GatedLatentModel):
                hidden_sizes: Sequence[int] = (300, 300), likelihood: str = "bernoulli",
                temperature: float = 0.5, generation_prior: str = "aggregated",
                prior_init_stddev: float = 0.1, min_scale: float = 1e-4,
-               warm_up_categorical_kl: bool = True, seed: int = 0, **kwargs):
+               warm_up_categorical_kl: bool = True, decoder_uses_c: bool = True,
+               straight_through: bool = False, seed: int = 0, **kwargs):
     super().__init__(seed=seed, **kwargs)
     if generation_prior not in GENERATION_PRIORS:
       raise ValueError(f"generation_prior must be one of {GENERATION_PRIORS}, "
@@ -80,6 +81,12 @@ class CPVAE(GatedLatentModel):
     self.hidden_sizes = tuple(int(h) for h in hidden_sizes)
     self.generation_prior = generation_prior
     self.warm_up_categorical_kl = bool(warm_up_categorical_kl)
+    #: False: p(x | z) instead of eq. 7's p(x | z, c); c then acts only through p(z | c)
+    #: and q(z | x, pi) (an ablation of the clustering pressure, not the paper's model).
+    self.decoder_uses_c = bool(decoder_uses_c)
+    #: True: a hard one-hot c in training with the relaxed sample's gradient
+    #: (straight-through Gumbel-softmax, Jang et al. 2017 sec. 2.2).
+    self.straight_through = bool(straight_through)
     self.encoder = gated_mlp(self.hidden_sizes, name="encoder")
     self.category_head = keras.layers.Dense(self.num_categories, name="category_logits")
     self.posterior = DiagonalGaussianPosterior(self.latent_dim, min_scale=min_scale,
@@ -124,6 +131,8 @@ class CPVAE(GatedLatentModel):
   def decode(self, z, c_one_hot):
     """p(x | z, c) from the decoder d(z, c) on the concatenation [z, c]."""
     z = tf.cast(z, tf.float32)
+    if not self.decoder_uses_c:
+      return self.likelihood(self.decoder(z))
     c_one_hot = tf.cast(c_one_hot, tf.float32)
     if c_one_hot.shape.rank < z.shape.rank:  # broadcast c over leading sample axes
       c_one_hot = tf.broadcast_to(c_one_hot, tf.concat([tf.shape(z)[:-1],
@@ -137,7 +146,13 @@ class CPVAE(GatedLatentModel):
   def sample_c(self, logits, seed, training):
     """Relaxed one-hot c (Gumbel-softmax) in training, a hard one-hot draw otherwise."""
     if training:
-      return tfd.RelaxedOneHotCategorical(self.temperature, logits=logits).sample(seed=seed)
+      relaxed = tfd.RelaxedOneHotCategorical(self.temperature, logits=logits).sample(
+          seed=seed)
+      if not self.straight_through:
+        return relaxed
+      hard = tf.one_hot(tf.argmax(relaxed, axis=-1), self.num_categories,
+                        dtype=relaxed.dtype)
+      return relaxed + tf.stop_gradient(hard - relaxed)
     index = tf.random.stateless_categorical(logits, 1, seed=seed)[:, 0]
     return tf.one_hot(index, self.num_categories, dtype=tf.float32)
 
