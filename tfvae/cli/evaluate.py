@@ -24,7 +24,9 @@ _LIMIT = flags.DEFINE_integer("max_examples", 0, "Evaluate only N examples (0 = 
 _SPACED = flags.DEFINE_bool("spaced", False, "With --max_examples: N evenly spaced examples "
                             "(every class of a sorted split) instead of the first N.")
 _OUTPUT = flags.DEFINE_string("output", None, "JSON path (default in workdir).")
-_CHECKPOINT = flags.DEFINE_string("checkpoint", None, "Checkpoint path (default: latest).")
+_CHECKPOINT = flags.DEFINE_string("checkpoint", None, "Checkpoint path (default: latest), "
+                                  "or 'best': the best-validation checkpoint that early "
+                                  "stopping kept (train.early_stopping_patience > 0).")
 flags.mark_flags_as_required(["workdir"])
 
 
