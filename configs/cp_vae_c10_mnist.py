@@ -7,10 +7,12 @@ table 1: 40 latents, encoder and decoder MLPs with two hidden layers of 300 gate
 0 to 1 over 100 epochs, early stopping on the validation ELBO.
 Data: grayscale MNIST (50k/10k/10k) dynamically binarized every epoch. Offline, point the
 loader at IDX files:  --config.dataset.idx_dir=/path/to/mnist  (else TFDS downloads it).
-CP-VAE specifics: the warm-up scales B2 only (warm_up_categorical_kl=False): warming B1
-up from 0 too let q(c|x) saturate on one category within the first epoch in our runs
-(used_categories -> 1.0, B1 stuck at log K); prior means start at N(0, 0.1^2), since a
-wider start made one component win every x. The Gumbel-softmax temperature of the
+CP-VAE specifics: the warm-up scales B2 only (warm_up_categorical_kl=False); the paper
+scales B1 + B2 (--config.model.warm_up_categorical_kl=True). Under the paper's schedule
+q(c|x) puts every x on one category while the KL weight is small (epochs 2-35), then
+recovers (more than 5 categories used from epoch 39); under this B2-only schedule q(c|x)
+stays uniform, so c is unused, until epoch 107 (docs/benchmarks.md, "The warm-up").
+Prior means start at N(0, 0.1^2). The Gumbel-softmax temperature of the
 relaxed c is 0.5 in training; evaluation draws a hard c ~ q(c|x), so the reported ELBO
 is that of the discrete model. q(c) (eq. 14) is refreshed after every epoch from that
 epoch's training batches and recomputed exactly over the training split by the
