@@ -15,6 +15,8 @@ _WORKDIR = flags.DEFINE_string("workdir", None, "Training workdir (has config.js
 _NUM = flags.DEFINE_integer("num_samples", 64, "How many samples.", lower_bound=1)
 _SEED = flags.DEFINE_integer("seed", 0, "Sampling seed (same seed, same samples).")
 _OUTPUT = flags.DEFINE_string("output", None, "PNG path (default <workdir>/samples.png).")
+_CHECKPOINT = flags.DEFINE_string("checkpoint", None, "Checkpoint path (default: latest), "
+                                  "or 'best': the best-validation one of early stopping.")
 flags.mark_flags_as_required(["workdir"])
 
 
@@ -25,7 +27,7 @@ def main(argv):
   quiet_tensorflow()
   import tensorflow as tf  # pylint: disable=g-import-not-at-top
   from tfvae.training.trainer import restore_for_inference  # pylint: disable=g-import-not-at-top
-  _, splits, model, _ = restore_for_inference(_WORKDIR.value)
+  _, splits, model, _ = restore_for_inference(_WORKDIR.value, _CHECKPOINT.value)
   output = _OUTPUT.value or os.path.join(_WORKDIR.value, "samples.png")
   path = model.write_samples_png(output, _SEED.value,
                                  image_shape=getattr(splits, "image_shape", None),

@@ -179,7 +179,8 @@ def evaluate_splits(model, splits, fit_split: str = "valid", eval_split: str = "
 
 
 def evaluate_workdir(workdir: str, grid_path: Optional[str] = None,
-                     refresh_aggregated_posterior: bool = True) -> Dict[str, object]:
+                     refresh_aggregated_posterior: bool = True,
+                     checkpoint: Optional[str] = None) -> Dict[str, object]:
   """Cluster accuracy of a trained workdir; optionally the per-category grid PNG.
 
   For CP-VAE, q(c) (eq. 14) is recomputed on the training split first, so the grid's
@@ -187,7 +188,7 @@ def evaluate_workdir(workdir: str, grid_path: Optional[str] = None,
   """
   from tfvae.evaluation.category_grid import write_category_grid  # pylint: disable=C0415
   from tfvae.training.trainer import restore_for_inference  # pylint: disable=C0415
-  config, splits, model, epoch = restore_for_inference(workdir)
+  config, splits, model, epoch = restore_for_inference(workdir, checkpoint)
   result = {"workdir": workdir, "epoch": epoch, "model": config.model.name}
   if refresh_aggregated_posterior and hasattr(model, "update_aggregated_posterior"):
     q_c = model.update_aggregated_posterior(splits.eval_dataset("train", 1000))
@@ -208,11 +209,15 @@ def main(argv=None):
   parser.add_argument("--workdir", required=True)
   parser.add_argument("--grid", default=None,
                       help="PNG path of the per-category grid (default WORKDIR/categories.png)")
+  parser.add_argument("--checkpoint", default=None,
+                      help="checkpoint path (default: latest), or 'best' (early stopping's)")
+  parser.add_argument("--output", default=None,
+                      help="JSON path (default WORKDIR/eval_clusters.json)")
   args = parser.parse_args(argv)
   os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
   grid = args.grid or os.path.join(args.workdir, "categories.png")
-  result = evaluate_workdir(args.workdir, grid)
-  path = os.path.join(args.workdir, "eval_clusters.json")
+  result = evaluate_workdir(args.workdir, grid, checkpoint=args.checkpoint)
+  path = args.output or os.path.join(args.workdir, "eval_clusters.json")
   with open(path + ".tmp", "w") as f:
     json.dump(result, f, indent=2)
   os.replace(path + ".tmp", path)
