@@ -13,10 +13,16 @@ import os
 from absl import app
 from absl import flags
 
-_WORKDIRS = flags.DEFINE_list("workdirs", None, "Training workdirs (tfvae-train).")
-_KEYS = flags.DEFINE_list("keys", None, "Log keys to keep (default: all).")
-_OUTPUT = flags.DEFINE_string("output", None, "JSON path to write.")
-flags.mark_flags_as_required(["workdirs", "output"])
+FLAGS = flags.FLAGS
+
+
+def _define_flags():
+  """Flags of the script only: importing this module (tests, suites) defines none, so
+  its ``--output`` cannot clash with another module's."""
+  flags.DEFINE_list("workdirs", None, "Training workdirs (tfvae-train).")
+  flags.DEFINE_list("keys", None, "Log keys to keep (default: all).")
+  flags.DEFINE_string("output", None, "JSON path to write.")
+  flags.mark_flags_as_required(["workdirs", "output"])
 
 
 def epoch_logs(workdir: str, keys=None) -> dict:
@@ -56,13 +62,14 @@ def collect(workdirs, keys=None) -> dict:
 
 def main(argv):
   del argv
-  result = collect(_WORKDIRS.value, _KEYS.value)
-  tmp = _OUTPUT.value + ".tmp"
+  result = collect(FLAGS.workdirs, FLAGS.keys)
+  tmp = FLAGS.output + ".tmp"
   with open(tmp, "w") as f:
     json.dump(result, f, indent=1)
-  os.replace(tmp, _OUTPUT.value)
-  print(f"wrote {_OUTPUT.value} ({len(result)} runs)")
+  os.replace(tmp, FLAGS.output)
+  print(f"wrote {FLAGS.output} ({len(result)} runs)")
 
 
 if __name__ == "__main__":
+  _define_flags()
   app.run(main)
