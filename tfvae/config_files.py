@@ -18,8 +18,8 @@ def load_config_file(path: str) -> ml_collections.ConfigDict:
   spec = importlib.util.spec_from_file_location(name, path)
   module = importlib.util.module_from_spec(spec)
   spec.loader.exec_module(module)
-  if not hasattr(module, "get_config"):
-    raise AttributeError(f"{path} defines no get_config()")
+  if not callable(getattr(module, "get_config", None)):
+    raise AttributeError(f"{path} defines no get_config() function")
   return module.get_config()
 
 

@@ -2,6 +2,7 @@
 what is valid, before TensorFlow is imported (each call here takes a fraction of a
 second), and create no workdir or export."""
 import os
+import re
 import subprocess
 import sys
 
@@ -77,3 +78,25 @@ def test_unknown_strategy_lists_the_valid_ones(tmp_path):
                 "--strategy=tpu")
   assert "value should be one of <default|mirrored|multi_worker>" in stderr
   assert not os.listdir(tmp_path)
+
+
+@pytest.mark.parametrize("source, message", [
+    ("def get_config(:\n", r"has a syntax error at line 1"),
+    ("raise RuntimeError('boom')\n", r"failed to load: RuntimeError: boom"),
+    ("x = 1\n", r"failed to load: AttributeError: .* defines no get_config\(\) function"),
+    ("def get_config():\n  return {}['model']\n", r"failed to load: KeyError: 'model'"),
+], ids=["syntax_error", "raises", "no_get_config", "get_config_raises"])
+def test_broken_config_file_is_one_line(tmp_path, source, message):
+  """A config file that does not load ends with one ``error:`` line naming it."""
+  path = tmp_path / "broken.py"
+  path.write_text(source)
+  stderr = _run("train.py", f"--config={path}", f"--workdir={tmp_path}/run")
+  lines = [l for l in stderr.splitlines() if l.strip()]
+  assert len(lines) == 1, stderr
+  assert re.search(rf"error: config file {re.escape(str(path))} {message}", lines[0]), stderr
+  assert not (tmp_path / "run").exists()
+
+
+def test_empty_workdir_flag(tmp_path):
+  stderr = _run("train.py", f"--config={CONFIG}", "--workdir=")
+  assert "error: --workdir is empty" in stderr, stderr

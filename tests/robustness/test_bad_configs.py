@@ -65,6 +65,16 @@ BAD_CONFIGS = [
      r"'binarized_mnist' \(50000 examples\); use at most 50000"),
     ("zero_iwae_samples", "eval", dict(iwae_samples=0), ValueError,
      r"config.eval.iwae_samples must be a positive integer, got 0"),
+    ("huge_learning_rate", "train", dict(learning_rate=1e300), ValueError,
+     r"config.train.learning_rate must be at most 1.0 \(Adam's step size\), got 1e\+300"),
+    ("seed_beyond_int32", "train", dict(seed=2**40), ValueError,
+     r"config.train.seed must be at most 2\*\*31 - 1 = 2147483647 \(TF seeds are int32\), "
+     r"got 1099511627776"),
+    ("bad_export_name", "export", dict(name="a/b"), ValueError,
+     r"config.export.name must be letters, digits, '_', '-' or '.' \(not only dots\), "
+     r"got 'a/b'"),
+    ("dots_export_name", "export", dict(name=".."), ValueError,
+     r"config.export.name must be letters, digits"),
 ]
 
 
@@ -105,3 +115,11 @@ def test_resume_with_another_models_config(tmp_path):
     train(other, str(workdir), log=lambda *_: None)
   assert snapshot(str(workdir)) == before
   assert json.loads((workdir / "config.json").read_text())["model"]["hidden_sizes"] == [32]
+
+
+def test_empty_workdir_is_refused(tmp_path, monkeypatch):
+  """``--workdir=`` would otherwise train into the current directory."""
+  monkeypatch.chdir(tmp_path)
+  with pytest.raises(ValueError, match=r"workdir is empty: pass a --workdir folder"):
+    train(run_config(), "", log=lambda *_: None)
+  assert not os.listdir(tmp_path)

@@ -27,13 +27,18 @@ def flatten_keys(config, prefix: str = "") -> list:
 
 
 def _load_config_file(path: str):
-  import importlib.util  # pylint: disable=g-import-not-at-top
+  """``get_config()`` of ``path``; any error in the file exits with one line naming it."""
+  from tfvae.config_files import load_config_file  # pylint: disable=g-import-not-at-top
   if not os.path.exists(path):
     raise SystemExit(f"error: --config file not found: {path}")
-  spec = importlib.util.spec_from_file_location("tfvae_user_config", path)
-  module = importlib.util.module_from_spec(spec)
-  spec.loader.exec_module(module)
-  return module.get_config()
+  try:
+    return load_config_file(path)
+  except SyntaxError as e:
+    raise SystemExit(f"error: config file {path} has a syntax error at line {e.lineno}: "
+                     f"{e.msg}") from None
+  except Exception as e:  # pylint: disable=broad-except
+    raise SystemExit(f"error: config file {path} failed to load: {type(e).__name__}: "
+                     f"{e}") from None
 
 
 def check_config_overrides(argv, flag_name: str = "config") -> None:
@@ -50,9 +55,12 @@ def check_config_overrides(argv, flag_name: str = "config") -> None:
       overrides.append(arg[len(flag_name) + 3:].split("=", 1)[0])
   if path is not None and not os.path.exists(path.split(":", 1)[0]):  # "file.py:arg" form
     raise SystemExit(f"error: --config file not found: {path}")
-  if path is None or not overrides:
+  if path is None or ":" in path:  # "file.py:arg" is left to ml_collections
     return
-  valid = set(flatten_keys(_load_config_file(path)))
+  config = _load_config_file(path)  # a broken file fails here, in one line
+  if not overrides:
+    return
+  valid = set(flatten_keys(config))
   unknown = [key for key in overrides if key not in valid]
   if unknown:
     leaves = sorted(k for k in valid)

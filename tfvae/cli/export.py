@@ -4,6 +4,8 @@
 
 Writes ``<base_dir>/<name>/<version>/`` (next free version unless --version).
 """
+import os
+
 from absl import app
 from absl import flags
 
@@ -22,9 +24,13 @@ def main(argv):
   quiet_tensorflow()
   from tfvae.export.sampler import export_sampler  # pylint: disable=g-import-not-at-top
   from tfvae.training.trainer import restore_for_inference  # pylint: disable=g-import-not-at-top
+  from tfvae.export.versions import checkpoint_origin  # pylint: disable=g-import-not-at-top
+  from tfvae.training.checkpoints import checkpoint_dir  # pylint: disable=g-import-not-at-top
   config, _, model, epoch = restore_for_inference(_WORKDIR.value)
+  origin = checkpoint_origin(_WORKDIR.value,
+                             os.path.join(checkpoint_dir(_WORKDIR.value), f"ckpt-{epoch}"))
   path = export_sampler(model, _BASE.value or config.export.base_dir,
-                        _NAME.value or config.export.name, _VERSION.value)
+                        _NAME.value or config.export.name, _VERSION.value, origin=origin)
   print(f"exported epoch-{epoch} sampler to {path}")
   print("signatures: " + ", ".join(model.serving_endpoints()))
 

@@ -40,6 +40,8 @@ def _apply_strategy_flags(config):
 def main(argv):
   if len(argv) > 1:
     raise app.UsageError(f"unexpected arguments: {argv[1:]}")
+  if not _WORKDIR.value.strip():
+    raise SystemExit("error: --workdir is empty: pass a folder for checkpoints and logs")
   quiet_tensorflow()
   config = _CONFIG.value
   _apply_strategy_flags(config)
@@ -50,12 +52,18 @@ def main(argv):
     raise SystemExit(f"error: {e}") from e
   from tfvae.export.sampler import export_sampler  # pylint: disable=g-import-not-at-top
   from tfvae.training.trainer import train  # pylint: disable=g-import-not-at-top
-  result = train(config, _WORKDIR.value)
+  from tfvae.training.workdir_lock import WorkdirBusyError  # pylint: disable=g-import-not-at-top
+  try:
+    result = train(config, _WORKDIR.value)
+  except WorkdirBusyError as e:
+    raise SystemExit(f"error: {e}") from e
   export_dir = None
   # Under MultiWorkerMirroredStrategy only the chief exports (one writer per folder).
   if (config.export.get("enabled", True) and not result.stopped_on_nan
       and getattr(result, "is_chief", True)):
-    export_dir = export_sampler(result.model, config.export.base_dir, config.export.name)
+    from tfvae.export.versions import checkpoint_origin  # pylint: disable=g-import-not-at-top
+    export_dir = export_sampler(result.model, config.export.base_dir, config.export.name,
+                                origin=checkpoint_origin(result.workdir, result.checkpoint))
   print(f"epochs done:      {result.epochs_done}")
   if result.history.get("val_elbo"):
     print(f"valid ELBO:       {result.history['val_elbo'][-1]:.3f} nats")

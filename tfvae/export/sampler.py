@@ -13,6 +13,8 @@ import shutil
 import keras
 import tensorflow as tf
 
+from tfvae.export import versions
+
 
 def next_version(model_dir: str) -> int:
   if not os.path.isdir(model_dir):
@@ -31,12 +33,23 @@ def shape_checked(fn, signature):
   return checked
 
 
-def export_sampler(model, base_dir: str, name: str, version: int = None) -> str:
-  """Writes ``model``'s serving endpoints as a SavedModel; returns its directory."""
+def export_sampler(model, base_dir: str, name: str, version: int = None,
+                   origin: dict = None) -> str:
+  """Writes ``model``'s serving endpoints as a SavedModel; returns its directory.
+
+  With ``origin`` (``versions.checkpoint_origin``) and no ``version``: if a version of
+  ``name`` was already exported from that origin, returns it and writes nothing; else
+  the new version records the origin.
+  """
   if not re.fullmatch(r"[A-Za-z0-9_.-]+", name or "") or set(name) == {"."}:
     raise ValueError("export name must be letters, digits, '_', '-' or '.' (not only "
                      f"dots), got {name!r}")
   model_dir = os.path.join(base_dir, name)
+  versions.remove_stale_tmp(model_dir)
+  if version is None:
+    existing = versions.find_version(model_dir, origin)
+    if existing:
+      return existing
   version = next_version(model_dir) if version is None else int(version)
   if version < 1:
     raise ValueError(f"version must be a positive integer, got {version}")
@@ -56,6 +69,8 @@ def export_sampler(model, base_dir: str, name: str, version: int = None) -> str:
   tmp = os.path.join(model_dir, f".tmp-{version}-{os.getpid()}")
   try:
     archive.write_out(tmp, verbose=False)
+    if origin:
+      versions.write_origin(tmp, origin)
     os.rename(tmp, final)
   finally:
     if os.path.exists(tmp):

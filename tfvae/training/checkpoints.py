@@ -68,21 +68,41 @@ class Checkpointer:
                                           model_variables=_variables_by_path(model),
                                           **(extra or {}))
     self.manager = tf.train.CheckpointManager(self.checkpoint, directory, max_to_keep)
+    self.restored_path = None  # the checkpoint that ``restore_newest_complete`` used
 
   @property
   def latest(self):
     return self.manager.latest_checkpoint
 
-  def restore_latest(self) -> int:
+  def restore_latest(self, log=None) -> int:
     """Restores the newest checkpoint if any; returns the number of finished epochs.
 
     First removes what an interrupted save left behind (see the module docstring).
     """
     self.remove_incomplete()
-    path = self.manager.latest_checkpoint
-    if path is None:
+    if self.manager.latest_checkpoint is None:
       return 0
-    return self.restore(path)
+    return self.restore_newest_complete(log)
+
+  def restore_newest_complete(self, log=None) -> int:
+    """Restores the newest checkpoint of the state file that is complete and readable,
+    falling back to older ones (one whose files were deleted or truncated is skipped,
+    and ``log`` says so). Raises the newest one's error if none can be restored."""
+    paths = list(reversed(self.manager.checkpoints))
+    if not paths:
+      raise FileNotFoundError(f"no checkpoint in {self.directory}")
+    first_error = None
+    for path in paths:
+      try:
+        epoch = self.restore(path)
+      except (FileNotFoundError, CheckpointError) as e:
+        first_error = first_error or e
+        if log:
+          log(f"skipping checkpoint {path}: {str(e).splitlines()[0]}")
+        continue
+      self.restored_path = path
+      return epoch
+    raise first_error
 
   def restore(self, path: str) -> int:
     """Restores ``path`` (a prefix such as ``.../ckpt-3``); returns its epoch.

@@ -12,6 +12,7 @@ import json
 import math
 import numbers
 import os
+import re
 
 # (key, minimum) of the integer settings of config.train; absent keys are skipped.
 TRAIN_INTEGERS = (("batch_size", 1), ("epochs", 1), ("seed", 0), ("steps_per_epoch", 0),
@@ -20,6 +21,11 @@ TRAIN_INTEGERS = (("batch_size", 1), ("epochs", 1), ("seed", 0), ("steps_per_epo
                   ("early_stopping_patience", 0), ("early_stopping_start", 0), ("verbose", 0))
 EVAL_INTEGERS = (("iwae_samples", 1), ("chunk_size", 1), ("batch_size", 1), ("seed", 0))
 PRECISIONS = ("float32", "mixed_float16", "mixed_bfloat16")
+# Seeds go to TF's int32 seed arguments; Adam steps above 1 only diverge (and 1e300 is
+# infinite in float32).
+MAX_SEED = 2**31 - 1
+MAX_LEARNING_RATE = 1.0
+EXPORT_NAME = r"[A-Za-z0-9_.-]+"
 
 
 def _is_int(value) -> bool:
@@ -64,6 +70,12 @@ def check_values(config) -> None:
     if key in train:
       check_integer("train", key, train[key], minimum)
   check_number("train", "learning_rate", train["learning_rate"], positive=True)
+  if train["learning_rate"] > MAX_LEARNING_RATE:
+    raise ValueError(f"config.train.learning_rate must be at most {MAX_LEARNING_RATE} "
+                     f"(Adam's step size), got {train['learning_rate']!r}")
+  if train["seed"] > MAX_SEED:
+    raise ValueError(f"config.train.seed must be at most 2**31 - 1 = {MAX_SEED} (TF seeds "
+                     f"are int32), got {train['seed']!r}")
   if train.get("clipnorm") is not None:
     check_number("train", "clipnorm", train["clipnorm"], positive=False)
   if train.get("weight_decay") is not None:
@@ -71,6 +83,7 @@ def check_values(config) -> None:
   precision = train.get("precision", "float32")
   if precision not in PRECISIONS:
     raise ValueError(f"config.train.precision must be one of {PRECISIONS}, got {precision!r}")
+  check_export(config)
   if "eval" in config and hasattr(config["eval"], "items"):
     for key, minimum in EVAL_INTEGERS:
       if key in config["eval"]:
@@ -78,6 +91,20 @@ def check_values(config) -> None:
   # Last: the schedule classes import Keras (and so TensorFlow).
   from tfvae.training.schedules import check_schedules  # pylint: disable=g-import-not-at-top
   check_schedules(train.get("schedules"), train.get("lr_schedule"))
+
+
+def check_export(config) -> None:
+  """``config.export.name`` is a valid folder name (checked before training, not after)."""
+  export = config.get("export") if hasattr(config, "get") else None
+  if not export or not hasattr(export, "items") or not export.get("enabled", True):
+    return
+  name = export.get("name")
+  if not isinstance(name, str) or not re.fullmatch(EXPORT_NAME, name) or set(name) == {"."}:
+    raise ValueError("config.export.name must be letters, digits, '_', '-' or '.' (not "
+                     f"only dots), got {name!r}")
+  if not isinstance(export.get("base_dir", ""), str) or not export.get("base_dir", "x"):
+    raise ValueError(f"config.export.base_dir must be a folder path, got "
+                     f"{export.get('base_dir')!r}")
 
 
 def check_names(config) -> None:
@@ -103,31 +130,63 @@ def _flat(tree, prefix=""):
   return out
 
 
-def check_same_run(config, workdir: str) -> None:
-  """Raises ``ValueError`` if ``workdir`` holds a run of another model or dataset.
+# What a changed training setting means when a workdir is resumed. Refused: the data
+# order, the optimizer's step count or the checkpoint's variables belong to the old value,
+# so the resumed run would not continue the checkpoint's run. Every other key of
+# config.train, config.eval and config.export is applied (read afresh each run; the
+# learning rate, which the optimizer checkpoints, is set to the new value), and
+# config.json is rewritten with the new config. config.model and config.dataset may not
+# change at all.
+REFUSED_ON_RESUME = {
+    "train.batch_size": "the epoch's steps and the data order depend on it",
+    "train.seed": "the data order of every epoch depends on it",
+    "train.steps_per_epoch": "the epoch's steps and the step-based schedules depend on it",
+    "train.precision": "the checkpoint's optimizer state (and loss scaling) belong to "
+                       "its precision",
+}
 
-  Resuming reads the workdir's checkpoints into the model built from ``config``; a
-  different ``config.model`` (or dataset) would fail to restore or, worse, restore into
-  a model that means something else. Training settings (epochs, schedules...) may change.
+
+def _changes(saved: dict, new: dict, section: str) -> list:
+  before, after = _flat(saved.get(section, {}) or {}), _flat(new.get(section, {}) or {})
+  out = []
+  for key in sorted(set(before) | set(after)):
+    if before.get(key, "<unset>") != after.get(key, "<unset>"):
+      out.append((f"{section}.{key}", before.get(key, "<unset>"), after.get(key, "<unset>")))
+  return out
+
+
+def check_same_run(config, workdir: str) -> list:
+  """Checks that ``config`` may resume the run in ``workdir``; returns the applied
+  changes (``"train.learning_rate: 0.001 -> 0.0005"``), ``[]`` for a new workdir.
+
+  Raises ``ValueError`` if ``workdir`` holds a run of another model or dataset (its
+  checkpoints would not restore, or restore into a model that means something else) or
+  if a key of ``REFUSED_ON_RESUME`` changed.
   """
   path = os.path.join(workdir, "config.json")
   if not os.path.exists(path):
-    return
+    return []
   try:
     with open(path) as f:
       saved = json.load(f)
   except (OSError, ValueError) as e:
     raise ValueError(f"{path} is not readable JSON ({e}); use a new workdir") from e
   new = json.loads(config.to_json())
-  diffs = []
-  for section in ("model", "dataset"):
-    before, after = _flat(saved.get(section, {})), _flat(new.get(section, {}))
-    for key in sorted(set(before) | set(after)):
-      if before.get(key, "<unset>") != after.get(key, "<unset>"):
-        diffs.append(f"{section}.{key}: {before.get(key, '<unset>')!r} in the workdir, "
-                     f"{after.get(key, '<unset>')!r} now")
+  diffs = [f"{key}: {old!r} in the workdir, {now!r} now"
+           for section in ("model", "dataset")
+           for key, old, now in _changes(saved, new, section)]
   if diffs:
     raise ValueError(
         f"workdir {workdir} holds a run of a different model or dataset ("
         + "; ".join(diffs[:5]) + (" ..." if len(diffs) > 5 else "")
         + "). Resume with the same config.model and config.dataset, or use a new workdir")
+  applied = []
+  for section in ("train", "eval", "export"):
+    for key, old, now in _changes(saved, new, section):
+      if key in REFUSED_ON_RESUME:
+        raise ValueError(
+            f"config.{key} cannot change when resuming workdir {workdir} ({old!r} in the "
+            f"workdir, {now!r} now): {REFUSED_ON_RESUME[key]}. Resume with {old!r}, or "
+            "use a new workdir")
+      applied.append(f"{key}: {old!r} -> {now!r}")
+  return applied

@@ -6,7 +6,9 @@ Workdir layout::
   workdir/checkpoints/       tf.train checkpoints (model, optimizer, epoch)
   workdir/tensorboard/       scalars of every loss term + posterior statistics
   workdir/samples/           sample grid PNG per epoch (latest.png)
-  workdir/history.json       per-epoch logs of all runs in this workdir
+  workdir/history.json       per-epoch logs of all runs in this workdir (written every
+                             epoch, so a killed run keeps the epochs it finished)
+  workdir/.lock              held by the run training here (one trainer per workdir)
 
 Re-running with the same workdir resumes from the last checkpoint: the epoch counter,
 optimizer state and the model's seed counter are restored, and the data order of epoch
@@ -21,7 +23,6 @@ write their (collective) checkpoints into a temporary folder that is deleted at 
 import dataclasses
 import json
 import os
-import time
 from typing import Optional
 
 import keras
@@ -38,7 +39,9 @@ from tfvae.training.config_checks import check_config, check_same_run
 from tfvae.training.early_stopping import (EarlyStoppingCallback, EarlyStoppingState,
                                            best_checkpoint_dir)
 from tfvae.training.precision import set_precision
+from tfvae.training.history import HistoryWriter
 from tfvae.training.schedules import schedules_from_config
+from tfvae.training.workdir_lock import WorkdirLock
 
 
 @dataclasses.dataclass
@@ -166,15 +169,17 @@ def restore_for_inference(workdir: str, checkpoint: Optional[str] = None):
           "with train.early_stopping_patience > 0, once a validation ELBO was recorded "
           "after train.early_stopping_start epochs")
   # Missing checkpoints are reported before the (slow) model build.
-  if checkpoint is None and tf.train.latest_checkpoint(checkpoint_dir(workdir)) is None:
+  if checkpoint is None and not tf.train.get_checkpoint_state(checkpoint_dir(workdir)):
     raise FileNotFoundError(f"no checkpoint in {checkpoint_dir(workdir)}; train first")
   if checkpoint is not None and not tf.io.gfile.exists(checkpoint + ".index"):
     raise FileNotFoundError(f"checkpoint {checkpoint} not found (no {checkpoint}.index); "
                             "pass a prefix such as <workdir>/checkpoints/ckpt-3")
   splits, model = build(config)
   ckpt = Checkpointer(checkpoint_dir(workdir), model)
-  path = checkpoint or ckpt.latest
-  epoch = ckpt.restore(path)
+  if checkpoint is None:  # the newest complete one (a deleted or truncated one is skipped)
+    epoch = ckpt.restore_newest_complete(log=print)
+  else:
+    epoch = ckpt.restore(checkpoint)
   return config, splits, model, epoch
 
 
@@ -186,18 +191,29 @@ def train(config, workdir: str, log=print, extra_callbacks=()) -> TrainResult:
   tc = config.train
   # Everything that can be checked is checked before the workdir is touched.
   check_config(config)
-  check_same_run(config, os.path.abspath(workdir))
+  if not str(workdir).strip():
+    raise ValueError("workdir is empty: pass a --workdir folder for checkpoints and logs")
+  changes = check_same_run(config, os.path.abspath(workdir))
   # First: a multi-worker strategy must exist before TensorFlow runs any op.
   strategy = distribute.make_strategy(tc)
-  replicas = strategy.num_replicas_in_sync
   distribute.per_replica_batch(tc.batch_size, strategy)  # before writing anything
   workdir = os.path.abspath(workdir)
-  chief = distribute.is_chief(strategy)
   splits, model = build(config, strategy=strategy)
   distribute.check_eval_batches(len(splits.split("valid")),
                                 int(tc.get("eval_batch_size", 1000)), strategy)
   out_dir = distribute.write_dir(workdir, strategy)  # workdir, or a worker's temp dir
   make_workdir(out_dir)
+  with WorkdirLock(out_dir):
+    return _train_locked(config, workdir, out_dir, strategy, splits, model, changes, log,
+                         extra_callbacks)
+
+
+def _train_locked(config, workdir, out_dir, strategy, splits, model, changes, log,
+                  extra_callbacks) -> TrainResult:
+  """``train`` once the workdir is held by this process."""
+  tc = config.train
+  replicas = strategy.num_replicas_in_sync
+  chief = distribute.is_chief(strategy)
   stopping = None
   if tc.get("early_stopping_patience", 0):
     stopping = EarlyStoppingState(int(tc.early_stopping_patience),
@@ -206,13 +222,15 @@ def train(config, workdir: str, log=print, extra_callbacks=()) -> TrainResult:
                               extra=stopping.variables() if stopping else None)
   if chief:
     restorer = checkpointer
-    initial_epoch = checkpointer.restore_latest()
+    initial_epoch = checkpointer.restore_latest(log)
   else:  # read the chief's latest checkpoint, never clean up its folder
     restorer = Checkpointer(checkpoint_dir(workdir), model)
     initial_epoch = restorer.restore(restorer.latest) if restorer.latest else 0
     checkpointer.epoch.assign(initial_epoch)
   if initial_epoch:
-    log(f"Resuming from {restorer.latest} (epoch {initial_epoch} done)")
+    log(f"Resuming from {restorer.restored_path or restorer.latest} "
+        f"(epoch {initial_epoch} done)")
+    _apply_resume_changes(model, tc, changes, log)
   if replicas > 1:
     log(f"{type(strategy).__name__}: {replicas} replicas, global batch "
         f"{int(tc.batch_size)} = {replicas} x {int(tc.batch_size) // replicas} "
@@ -253,7 +271,9 @@ def train(config, workdir: str, log=print, extra_callbacks=()) -> TrainResult:
     stopping_cb = EarlyStoppingCallback(
         stopping, Checkpointer(best_checkpoint_dir(out_dir), model, max_to_keep=1), log=log)
     callbacks.append(stopping_cb)
-  callbacks += [throughput, checkpoint_cb]
+  history_writer = HistoryWriter(os.path.join(out_dir, "history.json"), initial_epoch,
+                                 config_changes=changes if initial_epoch else ())
+  callbacks += [throughput, checkpoint_cb, history_writer]
   if hasattr(model, "posterior") and hasattr(model, "encode"):
     callbacks.append(cb.PosteriorStatistics(splits.eval_array("valid")[:1000]))
   sample_cb = None
@@ -282,7 +302,6 @@ def train(config, workdir: str, log=print, extra_callbacks=()) -> TrainResult:
         validation_freq=int(tc.get("validation_every", 1)),
         callbacks=callbacks, verbose=int(tc.get("verbose", 2)), shuffle=False)
     history = {k: [float(v) for v in vals] for k, vals in fit.history.items()}
-    _append_history(out_dir, initial_epoch, history)
   else:
     log(f"Nothing to do: {initial_epoch} of {epochs} epochs already done")
   if not chief:
@@ -297,14 +316,13 @@ def train(config, workdir: str, log=print, extra_callbacks=()) -> TrainResult:
       epoch_seconds=tuple(throughput.epoch_seconds))
 
 
-def _append_history(workdir, initial_epoch, history):
-  path = os.path.join(workdir, "history.json")
-  runs = []
-  if os.path.exists(path):
-    with open(path) as f:
-      runs = json.load(f)
-  runs.append({"initial_epoch": initial_epoch, "time": time.time(), "logs": history})
-  tmp = path + ".tmp"
-  with open(tmp, "w") as f:
-    json.dump(runs, f, indent=1)
-  os.replace(tmp, path)
+def _apply_resume_changes(model, train_config, changes, log) -> None:
+  """Applies the training settings changed since the checkpoint (``check_same_run``
+  refused the ones that cannot change). Only the learning rate lives in the checkpoint
+  (the optimizer's variable); it is set to the config's value, so config.json is true."""
+  for change in changes:
+    log(f"changed on resume (applied): {change}")
+  rate = float(train_config.learning_rate)
+  variable = model.optimizer.learning_rate
+  if isinstance(variable, keras.Variable) and not np.isclose(float(variable.numpy()), rate):
+    variable.assign(rate)
