@@ -122,6 +122,9 @@ def check_same_run(config, workdir: str) -> None:
   diffs = []
   for section in ("model", "dataset"):
     before, after = _flat(saved.get(section, {})), _flat(new.get(section, {}))
+    if section == "dataset":  # "" (e.g. path="": the default data) is the same as unset
+      before = {k: v for k, v in before.items() if v != ""}
+      after = {k: v for k, v in after.items() if v != ""}
     for key in sorted(set(before) | set(after)):
       if before.get(key, "<unset>") != after.get(key, "<unset>"):
         diffs.append(f"{section}.{key}: {before.get(key, '<unset>')!r} in the workdir, "
