@@ -19,7 +19,8 @@ def get_config():
   config.model = dict(name="cat_vae", latent_dim=20, num_categories=5, temperature=1.0,
                       network="mlp", hidden_sizes=(400, 400), activation="relu",
                       likelihood="bernoulli", num_latent_samples=1)
-  config.dataset = dict(name="binarized_mnist")
+  # path="": the embedded copy; --config.dataset.path=<file.npz> reads another.
+  config.dataset = dict(name="binarized_mnist", path="")
   config.train = dict(
       batch_size=100, epochs=20, learning_rate=1e-3, clipnorm=0.0, seed=0,
       # XLA with explicit Philox draws (tfvae.random_ops): 1.3-1.6x the non-XLA step

@@ -20,7 +20,8 @@ def get_config():
                       temperature=1.0, learn_prior=True,
                       network="mlp", hidden_sizes=(400, 400), activation="relu",
                       likelihood="bernoulli", num_latent_samples=1)
-  config.dataset = dict(name="binarized_mnist")
+  # path="": the embedded copy; --config.dataset.path=<file.npz> reads another.
+  config.dataset = dict(name="binarized_mnist", path="")
   config.train = dict(
       batch_size=100, epochs=20, learning_rate=1e-3, clipnorm=0.0, seed=0,
       # XLA is ~1.6x slower here on CPU, even with explicit Philox draws

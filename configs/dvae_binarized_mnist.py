@@ -26,7 +26,8 @@ def get_config():
       prior_hidden=(200,), prior_sharing="2", decoder_hidden=(), likelihood="bernoulli",
       activation="relu", norm="laplacian", sample_gibbs_steps=1000, figure_gibbs_steps=100,
       figure_chains=4, figure_group=5)
-  config.dataset = dict(name="binarized_mnist")
+  # path="": the embedded copy; --config.dataset.path=<file.npz> reads another.
+  config.dataset = dict(name="binarized_mnist", path="")
   epochs = 100
   config.train = dict(
       batch_size=100, epochs=epochs, learning_rate=1e-3, clipnorm=0.0, seed=0,

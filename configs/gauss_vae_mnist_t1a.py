@@ -17,7 +17,8 @@ def get_config():
   config.model = dict(name="gauss_vae_baseline", latent_dim=20, network="mlp",
                       hidden_sizes=(400, 400), activation="relu", likelihood="bernoulli",
                       num_latent_samples=1)
-  config.dataset = dict(name="binarized_mnist")
+  # path="": the embedded copy; --config.dataset.path=<file.npz> reads another.
+  config.dataset = dict(name="binarized_mnist", path="")
   config.train = dict(
       batch_size=100, epochs=20, learning_rate=1e-3, clipnorm=0.0, seed=0,
       jit_compile=True, steps_per_execution=10, steps_per_epoch=0,

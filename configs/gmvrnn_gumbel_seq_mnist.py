@@ -25,7 +25,7 @@ def get_config():
       encoder_sizes=(256,), decoder_sizes=(256,), activation="relu", kl_discount=1.0,
       loop="auto")
   config.dataset = dict(name="seq_mnist", source="binarized_mnist", binarize="none",
-                        idx_dir="")
+                        idx_dir="", path="")
   config.train = dict(
       batch_size=64, epochs=20, learning_rate=1e-3, clipnorm=1000.0, seed=0,
       jit_compile=False, steps_per_execution=1, steps_per_epoch=0,

@@ -12,7 +12,8 @@ def get_config():
   config.model = dict(name="gaussian_vae", latent_dim=40, hidden_sizes=(400,),
                       activation="relu", likelihood="bernoulli", posterior="diag",
                       posterior_kwargs={})
-  config.dataset = dict(name="binarized_mnist")
+  # path="": the embedded copy; --config.dataset.path=<file.npz> reads another.
+  config.dataset = dict(name="binarized_mnist", path="")
   config.train = dict(
       batch_size=100, epochs=500, learning_rate=1e-3, clipnorm=0.0, seed=0,
       weight_decay=0.0,  # decoupled (AdamW) decay of the kernels; 0 = plain Adam

@@ -26,19 +26,49 @@ from typing import Dict, List, Optional
 
 import numpy as np
 
+from tfvae.data import validate
 from tfvae.data.sequences import SPLITS, stroke_splits
 from tfvae.registry import DATASETS
 
 
+def _coordinate(point, name: str, where: str) -> float:
+  """The ``name`` attribute of a ``<Point>`` as a float that fits float32."""
+  text = point.get(name)
+  if text is None:
+    raise ValueError(f"{where} has no {name!r} attribute; expected <Point x=.. y=..>")
+  try:
+    value = float(text)
+  except ValueError as e:
+    raise ValueError(f"{where} has {name}={text!r}, expected a number") from e
+  if not np.isfinite(value) or abs(value) > validate.FLOAT32_MAX:
+    raise ValueError(f"{where} has {name}={text!r}, expected a finite coordinate that "
+                     "fits float32")
+  return value
+
+
 def read_line_xml(path: str) -> np.ndarray:
-  """Absolute points of one line: ``float32 [P, 3]`` rows ``[x, y, pen_lifted_after]``."""
-  root = ElementTree.parse(path).getroot()
+  """Absolute points of one line: ``float32 [P, 3]`` rows ``[x, y, pen_lifted_after]``.
+
+  Unreadable or malformed XML, and points with a missing, non-numeric, NaN, Inf or
+  float32-overflowing coordinate, raise a ``ValueError`` naming the file (and point).
+  """
+  try:
+    root = ElementTree.parse(path).getroot()
+  except ElementTree.ParseError as e:
+    raise ValueError(f"{path} is not well-formed XML ({e}); expected an IAM-OnDB "
+                     "lineStrokes file") from e
+  except OSError as e:
+    raise ValueError(f"{path} cannot be read ({e}); expected an IAM-OnDB lineStrokes "
+                     "file") from e
   stroke_set = root.find(".//StrokeSet")
   if stroke_set is None:
     raise ValueError(f"{path}: no <StrokeSet> element")
   rows = []
-  for stroke in stroke_set.iter("Stroke"):
-    points = [(float(p.get("x")), float(p.get("y"))) for p in stroke.iter("Point")]
+  for s, stroke in enumerate(stroke_set.iter("Stroke")):
+    points = []
+    for p, point in enumerate(stroke.iter("Point")):
+      where = f"{path}: <Point> {p} of <Stroke> {s}"
+      points.append((_coordinate(point, "x", where), _coordinate(point, "y", where)))
     for i, (x, y) in enumerate(points):
       rows.append((x, y, 1.0 if i == len(points) - 1 else 0.0))
   if not rows:
@@ -83,8 +113,17 @@ def assign_splits(files: List[str], split_files: Optional[Dict[str, str]] = None
     for split, list_path in split_files.items():
       if split not in SPLITS:
         raise ValueError(f"split_files keys must be {SPLITS}, got {split!r}")
-      with open(list_path, encoding="utf-8") as f:
-        ids[split] = tuple(line.strip() for line in f if line.strip())
+      if not os.path.isfile(str(list_path)):
+        raise FileNotFoundError(f"IAM-OnDB split_files[{split!r}] not found: {list_path} "
+                                "(expected a text file of form ids, one per line)")
+      try:
+        with open(list_path, encoding="utf-8") as f:
+          ids[split] = tuple(line.strip() for line in f if line.strip())
+      except (OSError, UnicodeDecodeError) as e:
+        raise ValueError(f"IAM-OnDB split_files[{split!r}] {list_path} is not a readable "
+                         f"text file ({e}); expected form ids, one per line") from e
+      if not ids[split]:
+        raise ValueError(f"IAM-OnDB split_files[{split!r}] {list_path} lists no form id")
     for path in files:
       stem = os.path.splitext(os.path.basename(path))[0]
       for split, prefixes in ids.items():
@@ -92,6 +131,11 @@ def assign_splits(files: List[str], split_files: Optional[Dict[str, str]] = None
           out[split].append(path)
           break
     return out
+  validate.check_number(valid_fraction, "IAM-OnDB valid_fraction", 0.0, 1.0)
+  validate.check_number(test_fraction, "IAM-OnDB test_fraction", 0.0, 1.0)
+  if valid_fraction + test_fraction >= 1.0:
+    raise ValueError(f"IAM-OnDB valid_fraction + test_fraction must be < 1, got "
+                     f"{valid_fraction} + {test_fraction}")
   for path in files:
     u = (zlib.crc32(form_id(path).encode()) % 10_000) / 10_000.0
     split = "test" if u < test_fraction else (
@@ -109,6 +153,8 @@ def load_iam_ondb(path: str = "", max_length: int = 500, clip: float = 300.0,
   del unused
   if not path:
     raise ValueError("dataset 'iam_ondb' needs path=<directory holding lineStrokes/>")
+  validate.check_count(max_length, "IAM-OnDB max_length")
+  validate.check_number(clip, "IAM-OnDB clip", low=0.0, low_open=True)
   files = assign_splits(find_line_files(path), split_files, valid_fraction, test_fraction)
   for split, chosen in files.items():
     if not chosen:

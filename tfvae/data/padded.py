@@ -10,16 +10,20 @@ import numpy as np
 
 from tfvae.data.binarized_mnist import load_binarized_mnist
 from tfvae.data.mnist import load_mnist
+from tfvae.data import validate
 from tfvae.data.splits import DatasetSplits
 from tfvae.registry import DATASETS
 
 
 def pad_images(flat: np.ndarray, image_shape, size: int) -> np.ndarray:
   """Zero-pads flat ``[N, h*w*c]`` images to ``size x size`` (centred): ``[N, size*size*c]``."""
+  size = validate.check_count(size, "padding size")
   h, w = int(image_shape[0]), int(image_shape[1])
   c = int(image_shape[2]) if len(image_shape) > 2 else 1
   if size < h or size < w:
     raise ValueError(f"cannot pad {h}x{w} images to {size}x{size}")
+  validate.check_shape(flat, ("N", h * w * c), "images to pad",
+                       f"(flat {h}x{w}x{c} images)")
   top, left = (size - h) // 2, (size - w) // 2
   images = flat.reshape(len(flat), h, w, c)
   out = np.zeros((len(flat), size, size, c), flat.dtype)

@@ -7,6 +7,7 @@ exactly the batches an uninterrupted run would: no hidden iterator state to chec
 import numpy as np
 import tensorflow as tf
 
+from tfvae.data import validate
 from tfvae.data.splits import DatasetSplits
 
 AUTOTUNE = tf.data.AUTOTUNE
@@ -21,6 +22,16 @@ def _binarize(batch, seed):
   return tf.cast(noise < batch, tf.float32)
 
 
+def check_stream_arguments(n: int, batch_size, seed, initial_epoch, steps_per_epoch) -> None:
+  """Integer stream settings: ``1 <= batch_size <= n``, the others ``>= 0``."""
+  validate.check_count(batch_size, "batch_size")
+  if batch_size > n:
+    raise ValueError(f"batch_size must be in [1, {n}], got {batch_size}")
+  validate.check_count(seed, "seed", minimum=0)
+  validate.check_count(initial_epoch, "initial_epoch", minimum=0)
+  validate.check_count(steps_per_epoch, "steps_per_epoch", minimum=0)
+
+
 def train_dataset(splits: DatasetSplits, batch_size: int, seed: int = 0,
                   initial_epoch: int = 0, steps_per_epoch: int = 0) -> tf.data.Dataset:
   """Endless stream of full training batches, epoch e shuffled by key (seed, e).
@@ -31,8 +42,7 @@ def train_dataset(splits: DatasetSplits, batch_size: int, seed: int = 0,
   """
   data = splits.train
   n = len(data)
-  if batch_size <= 0 or batch_size > n:
-    raise ValueError(f"batch_size must be in [1, {n}], got {batch_size}")
+  check_stream_arguments(n, batch_size, seed, initial_epoch, steps_per_epoch)
   steps = n // batch_size
   if steps_per_epoch:
     steps = min(steps, int(steps_per_epoch))
@@ -69,6 +79,8 @@ def eval_dataset(splits: DatasetSplits, split: str, batch_size: int,
   Dynamic binarization draws one fixed binarization from ``seed``.
   """
   data = splits.split(split)
+  validate.check_count(batch_size, "eval batch_size")
+  validate.check_count(seed, "eval seed", minimum=0)
   kind = splits.kind
   ds = tf.data.Dataset.from_tensor_slices(data).batch(batch_size).enumerate()
   if splits.binarize == "dynamic":

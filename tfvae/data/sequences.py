@@ -20,6 +20,8 @@ from typing import Dict, List, Optional, Sequence, Tuple
 import numpy as np
 import tensorflow as tf
 
+from tfvae.data import validate
+from tfvae.data.pipeline import check_stream_arguments
 from tfvae.data.splits import check_binary, check_finite, load_npz
 from tfvae.registry import DATASETS
 
@@ -80,12 +82,23 @@ class SequenceSplits:
     if self.binarize == "dynamic" and self.kind != "real":
       raise ValueError("binarize='dynamic' needs real values in [0, 1]")
     for split in SPLITS:
-      data = self.split(split)
+      data, where = self.split(split), f"{self.name}/{split}"
+      if not isinstance(data, np.ndarray):
+        raise ValueError(f"{where} must be a numpy array, got {type(data).__name__}")
+      validate.check_dtype(data, where)
       if data.ndim != 3:
-        raise ValueError(f"{self.name}/{split} must be [N, T, D], got shape {data.shape}")
-      if len(self.lengths[split]) != len(data):
+        raise ValueError(f"{where} must be [N, T, D], got shape {data.shape}")
+      validate.check_nonempty(data, where, "sequence")
+      if split not in self.lengths:
+        raise ValueError(f"{where} has no lengths (lengths keys: {sorted(self.lengths)})")
+      lengths = np.asarray(self.lengths[split])
+      validate.check_dtype(lengths, f"{where} lengths", "iu", expected="integers")
+      validate.check_shape(lengths, ("N",), f"{where} lengths", "(one per sequence)")
+      if len(lengths) != len(data):
         raise ValueError(f"{self.name}/{split}: {len(data)} sequences but "
-                         f"{len(self.lengths[split])} lengths")
+                         f"{len(lengths)} lengths")
+      validate.check_range(lengths, 1, data.shape[1], f"{where} lengths",
+                           expected=f"lengths in [1, {data.shape[1]}] (T = max_length)")
       if data.shape[1:] != self.train.shape[1:]:
         raise ValueError(f"{self.name}/{split} has step shape {data.shape[1:]}, train has "
                          f"{self.train.shape[1:]}")
@@ -128,8 +141,7 @@ class SequenceSplits:
     ``steps_per_epoch`` > 0 shortens every epoch to its first that many batches.
     """
     n = len(self.train)
-    if batch_size <= 0 or batch_size > n:
-      raise ValueError(f"batch_size must be in [1, {n}], got {batch_size}")
+    check_stream_arguments(n, batch_size, seed, initial_epoch, steps_per_epoch)
     steps = n // batch_size
     if steps_per_epoch:
       steps = min(steps, int(steps_per_epoch))
@@ -163,6 +175,8 @@ class SequenceSplits:
     """Every sequence of ``split`` once, in order (the last batch may be smaller);
     dynamic binarization draws one fixed binarization from ``seed``."""
     data = self.split(split)
+    validate.check_count(batch_size, "eval batch_size")
+    validate.check_count(seed, "eval seed", minimum=0)
     ds = tf.data.Dataset.from_tensor_slices((data, self.lengths[split])).batch(batch_size)
     dynamic = self.binarize == "dynamic"
 
@@ -214,7 +228,12 @@ def load_seq_mnist(source: str = "binarized_mnist", **source_kwargs) -> Sequence
 
 # ------------------------------------------------------------------ strokes
 def read_stroke3_npz(path: str) -> Dict[str, List[np.ndarray]]:
-  """Drawings of a flat stroke-3 ``.npz``: ``{split: [int16 (L_i, 3), ...]}``."""
+  """Drawings of a flat stroke-3 ``.npz``: ``{split: [int16 (L_i, 3), ...]}``.
+
+  ``<split>_strokes`` must be real ``(P, 3)`` with finite offsets that fit float32 and a
+  pen column of 0/1; ``<split>_offsets`` integer ``(N + 1,)``, rising from 0 to P, with
+  N > 0 drawings.
+  """
   if not os.path.exists(path):
     raise FileNotFoundError(f"stroke file not found: {path}")
   layout = "the flat stroke-3 layout ('<split>_strokes', '<split>_offsets')"
@@ -227,10 +246,27 @@ def read_stroke3_npz(path: str) -> Dict[str, List[np.ndarray]]:
         raise ValueError(
             f"{path} lacks {missing}: expected the flat stroke-3 layout, keys "
             "'<split>_strokes' (P, 3) [dx, dy, pen_lifted] and '<split>_offsets' (N + 1,)")
-      strokes, offsets = data[keys[0]], data[keys[1]]
+      arrays = {}
+      for key in keys:
+        try:
+          arrays[key] = data[key]
+        except (OSError, ValueError, EOFError) as e:
+          raise ValueError(f"{path}:{key} is not a readable numeric array ({e}); expected "
+                           f"{layout}") from e
+      strokes, offsets = arrays[keys[0]], arrays[keys[1]]
+      where, offsets_where = f"{path}:{keys[0]}", f"{path}:{keys[1]}"
+      validate.check_dtype(strokes, where, "iuf", expected="real numbers [dx, dy, pen]")
       if strokes.ndim != 2 or strokes.shape[1] != 3:
         raise ValueError(f"{path}:{keys[0]} must be (P, 3), got {strokes.shape}")
-      check_finite(strokes, f"{path}:{keys[0]}")
+      check_finite(strokes, where)
+      validate.check_fits_float32(strokes[:, :2], f"{where} (dx, dy)")
+      validate.check_binary(strokes[:, 2], f"{where} (pen column)",
+                            expected="pen_lifted values 0 or 1")
+      validate.check_dtype(offsets, offsets_where, "iu", expected="integer offsets")
+      validate.check_shape(offsets, ("N + 1",), offsets_where)
+      if len(offsets) < 2:
+        raise ValueError(f"{offsets_where} holds no drawing ({offsets.tolist()}); expected "
+                         f"N + 1 offsets for N >= 1 drawings of split {split!r}")
       if offsets[0] != 0 or offsets[-1] != len(strokes) or np.any(np.diff(offsets) < 0):
         raise ValueError(f"{path}:{keys[1]} must rise from 0 to {len(strokes)}")
       out[split] = [strokes[a:b] for a, b in zip(offsets[:-1], offsets[1:])]
@@ -263,6 +299,7 @@ def stroke_splits(name: str, drawings: Dict[str, List[np.ndarray]], max_length: 
   the kept training steps and pads: the shared tail of the stroke and IAM loaders."""
   if long not in ("truncate", "drop"):
     raise ValueError(f"long must be 'truncate' or 'drop', got {long!r}")
+  max_length = validate.check_count(max_length, f"{name} max_length")
   kept = {}
   for split, seqs in drawings.items():
     seqs = [np.asarray(s, np.float32) for s in seqs if len(s) > 0]

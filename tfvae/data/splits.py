@@ -5,7 +5,11 @@ from typing import Dict, Optional, Tuple
 
 import numpy as np
 
+from tfvae.data import validate
+from tfvae.data.validate import check_finite  # noqa: F401  (re-exported)
+
 KINDS = ("binary", "real")
+SPLITS = ("train", "valid", "test")
 
 
 @dataclasses.dataclass
@@ -30,6 +34,23 @@ class DatasetSplits:
       raise ValueError(f"kind must be one of {KINDS}, got {self.kind!r}")
     if self.binarize not in ("none", "dynamic"):
       raise ValueError(f"binarize must be 'none' or 'dynamic', got {self.binarize!r}")
+    if not self.image_shape or any(
+        isinstance(d, bool) or not isinstance(d, (int, np.integer)) or d < 1
+        for d in self.image_shape):
+      raise ValueError(f"{self.name}: image_shape must be positive integers, got "
+                       f"{self.image_shape!r}")
+    for split in SPLITS:
+      data, where = self.split(split), f"{self.name}/{split}"
+      if not isinstance(data, np.ndarray):
+        raise ValueError(f"{where} must be a numpy array, got {type(data).__name__}")
+      validate.check_dtype(data, where)
+      if data.ndim < 2 or int(np.prod(data.shape[1:])) != self.event_size:
+        raise ValueError(f"{where} has shape {data.shape}, expected (N, {self.event_size}) "
+                         f"examples of image_shape {tuple(self.image_shape)}")
+      validate.check_nonempty(data, where)
+      if self.labels and split in self.labels:
+        validate.check_same_length(self.labels[split], f"{self.name} {split} labels",
+                                   data, where)
 
   @property
   def event_size(self) -> int:
@@ -69,12 +90,6 @@ class DatasetSplits:
     if name not in ("train", "valid", "test"):
       raise ValueError(f"split must be train, valid or test, got {name!r}")
     return getattr(self, name)
-
-
-def check_finite(array: np.ndarray, what: str) -> None:
-  if np.issubdtype(array.dtype, np.floating) and not np.all(np.isfinite(array)):
-    bad = int(np.size(array) - np.count_nonzero(np.isfinite(array)))
-    raise ValueError(f"{what} contains {bad} NaN or Inf values")
 
 
 def check_binary(array: np.ndarray, what: str) -> None:

@@ -11,6 +11,7 @@ from typing import Sequence
 
 import numpy as np
 
+from tfvae.data import validate
 from tfvae.data.splits import DatasetSplits
 from tfvae.registry import DATASETS
 
@@ -38,14 +39,27 @@ def load_toy_two_gaussians(num_train: int = 50000, num_valid: int = 10000,
                            num_test: int = 10000, seed: int = 0,
                            means: Sequence[float] = MEANS, stddev: float = STDDEV,
                            **unused) -> DatasetSplits:
-  """Real-valued 1-D data (use a ``gaussian`` likelihood)."""
+  """Real-valued 1-D data (use a ``gaussian`` likelihood).
+
+  Split sizes must be positive integers, ``means`` finite, ``stddev`` finite and > 0,
+  and every drawn value must fit float32.
+  """
   del unused
-  if min(num_train, num_valid, num_test) <= 0:
-    raise ValueError("toy_two_gaussians split sizes must be positive, got "
-                     f"{num_train}/{num_valid}/{num_test}")
+  sizes = {name: validate.check_count(num, f"toy_two_gaussians num_{name}")
+           for name, num in (("train", num_train), ("valid", num_valid),
+                             ("test", num_test))}
+  validate.check_count(seed, "toy_two_gaussians seed", minimum=0)
+  means_array = np.asarray(means)
+  validate.check_dtype(means_array, "toy_two_gaussians means", "iuf")
+  validate.check_shape(means_array, ("K",), "toy_two_gaussians means",
+                       "(one mean per component)")
+  validate.check_nonempty(means_array, "toy_two_gaussians means", "component")
+  validate.check_fits_float32(means_array, "toy_two_gaussians means")
+  validate.check_number(stddev, "toy_two_gaussians stddev", low=0.0, low_open=True)
   rng = np.random.default_rng(seed)
   splits, labels = {}, {}
-  for name, num in (("train", num_train), ("valid", num_valid), ("test", num_test)):
+  for name, num in sizes.items():
     splits[name], labels[name] = sample_mixture(num, rng, means, stddev)
+    validate.check_fits_float32(splits[name], f"toy_two_gaussians/{name}")
   return DatasetSplits(name="toy_two_gaussians", kind="real", image_shape=(1,),
                        labels=labels, **splits)

@@ -147,7 +147,11 @@ REFUSED_ON_RESUME = {
 
 
 def _changes(saved: dict, new: dict, section: str) -> list:
+  """``(key, old, new)`` of the leaves of ``section`` that differ."""
   before, after = _flat(saved.get(section, {}) or {}), _flat(new.get(section, {}) or {})
+  if section == "dataset":  # "" (e.g. path="": the default data) is the same as unset
+    before = {k: v for k, v in before.items() if v != ""}
+    after = {k: v for k, v in after.items() if v != ""}
   out = []
   for key in sorted(set(before) | set(after)):
     if before.get(key, "<unset>") != after.get(key, "<unset>"):
