@@ -1,7 +1,7 @@
 """tfvae: variational autoencoders in TensorFlow / Keras 3 / TensorFlow Probability."""
 import os
 
-from setuptools import find_packages, setup
+from setuptools import find_namespace_packages, setup
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -16,8 +16,9 @@ setup(
     long_description=LONG_DESCRIPTION,
     long_description_content_type="text/markdown",
     python_requires=">=3.10,<3.13",
-    packages=find_packages(include=["tfvae", "tfvae.*"]),
-    package_data={"tfvae": ["data/assets/*.npz", "data/assets/*.md"]},
+    # Namespace discovery includes tfvae/data/assets (data files, no __init__.py).
+    packages=find_namespace_packages(include=["tfvae", "tfvae.*"]),
+    package_data={"tfvae.data.assets": ["*.npz", "*.md"]},
     include_package_data=True,
     install_requires=[
         "tensorflow>=2.20,<2.22",
@@ -26,6 +27,8 @@ setup(
         "tf-keras>=2.20,<2.22",
         "keras>=3.10,<4",
         "tensorflow-datasets>=4.9,<5",
+        # TFDS imports it when it prepares a dataset (tfds.load("mnist") fails without).
+        "importlib_resources>=5",
         "numpy>=1.26,<3",
         "absl-py>=2.1,<3",
         "ml-collections>=0.1.1,<2",

@@ -52,3 +52,24 @@ def test_bernoulli_on_real_pixels_is_rejected():
   with pytest.raises(ValueError, match="bernoulli.*needs binary data"):
     splits.check_likelihood("bernoulli")
   splits.check_likelihood("gaussian")  # real data with a Gaussian decoder is fine
+
+
+class _DownloadAttempted(Exception):
+  pass
+
+
+def test_real_tfds_load_reaches_the_download(tmp_path, monkeypatch):
+  """The real ``tfds.load("mnist")`` path of the installed package runs up to the
+  download (which this machine cannot make): builder, download manager and their
+  imports all work. Without ``importlib_resources`` it failed before, with
+  ``ModuleNotFoundError``."""
+  from tensorflow_datasets.core.download import downloader  # pylint: disable=g-import-not-at-top
+  from tfvae.data.mnist import load_tfds  # pylint: disable=g-import-not-at-top
+
+  def refuse(self, url, destination_path, verify=True):
+    del self, destination_path, verify
+    raise _DownloadAttempted(url)
+
+  monkeypatch.setattr(downloader._Downloader, "download", refuse)  # pylint: disable=protected-access
+  with pytest.raises(_DownloadAttempted, match=r"mnist"):
+    load_tfds(data_dir=str(tmp_path / "tfds"))
