@@ -4,6 +4,21 @@ import os
 import warnings
 
 
+def run_app(main, module_name: str) -> None:
+  """``app.run(main)`` whose ``--help`` lists ``module_name``'s flags.
+
+  absl's ``--help`` shows the key flags of the module named by ``sys.argv[0]``; under a
+  console script (``tfvae-train``) that is the generated wrapper, which defines none,
+  so the flags hid behind ``--helpfull``. They are registered for it here.
+  """
+  import sys  # pylint: disable=g-import-not-at-top
+  from absl import app  # pylint: disable=g-import-not-at-top
+  from absl import flags  # pylint: disable=g-import-not-at-top
+  for flag in flags.FLAGS.get_key_flags_for_module(module_name):
+    flags.FLAGS.register_key_flag_for_module(sys.argv[0], flag)
+  app.run(main)
+
+
 def quiet_tensorflow() -> None:
   """Keeps TF's C++ start-up chatter and TFP's import warnings out of the output."""
   os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")

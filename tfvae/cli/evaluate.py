@@ -10,7 +10,7 @@ import os
 from absl import app
 from absl import flags
 
-from tfvae.cli.common import quiet_tensorflow
+from tfvae.cli.common import quiet_tensorflow, run_app
 
 _WORKDIR = flags.DEFINE_string("workdir", None, "Training workdir (has config.json).")
 _SPLIT = flags.DEFINE_enum("split", "test", ["train", "valid", "test"], "Split.")
@@ -45,7 +45,7 @@ def main(argv):
 
 
 def run():
-  app.run(main)
+  run_app(main, __name__)
 
 
 if __name__ == "__main__":

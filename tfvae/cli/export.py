@@ -9,7 +9,7 @@ import os
 from absl import app
 from absl import flags
 
-from tfvae.cli.common import quiet_tensorflow
+from tfvae.cli.common import quiet_tensorflow, run_app
 
 _WORKDIR = flags.DEFINE_string("workdir", None, "Training workdir (has config.json).")
 _BASE = flags.DEFINE_string("base_dir", None, "Export root (default config.export.base_dir).")
@@ -36,7 +36,7 @@ def main(argv):
 
 
 def run():
-  app.run(main)
+  run_app(main, __name__)
 
 
 if __name__ == "__main__":

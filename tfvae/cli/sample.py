@@ -9,7 +9,7 @@ import os
 from absl import app
 from absl import flags
 
-from tfvae.cli.common import quiet_tensorflow
+from tfvae.cli.common import quiet_tensorflow, run_app
 
 _WORKDIR = flags.DEFINE_string("workdir", None, "Training workdir (has config.json).")
 _NUM = flags.DEFINE_integer("num_samples", 64, "How many samples.", lower_bound=1)
@@ -40,7 +40,7 @@ def main(argv):
 
 
 def run():
-  app.run(main)
+  run_app(main, __name__)
 
 
 if __name__ == "__main__":

@@ -10,7 +10,7 @@ from absl import app
 from absl import flags
 from ml_collections import config_flags
 
-from tfvae.cli.common import check_config_overrides, quiet_tensorflow
+from tfvae.cli.common import check_config_overrides, quiet_tensorflow, run_app
 
 _CONFIG = config_flags.DEFINE_config_file("config", None, "ml_collections config file.",
                                           lock_config=True)
@@ -79,7 +79,7 @@ def main(argv):
 def run():
   import sys  # pylint: disable=g-import-not-at-top
   check_config_overrides(sys.argv)
-  app.run(main)
+  run_app(main, __name__)
 
 
 if __name__ == "__main__":
