@@ -57,13 +57,16 @@ def main(argv):
     result = train(config, _WORKDIR.value)
   except WorkdirBusyError as e:
     raise SystemExit(f"error: {e}") from e
+  except KeyboardInterrupt:
+    raise SystemExit(_interrupted_message(_WORKDIR.value)) from None
   export_dir = None
   # Under MultiWorkerMirroredStrategy only the chief exports (one writer per folder).
   if (config.export.get("enabled", True) and not result.stopped_on_nan
       and getattr(result, "is_chief", True)):
     from tfvae.export.versions import checkpoint_origin  # pylint: disable=g-import-not-at-top
     export_dir = export_sampler(result.model, config.export.base_dir, config.export.name,
-                                origin=checkpoint_origin(result.workdir, result.checkpoint))
+                                origin=checkpoint_origin(result.workdir, result.checkpoint),
+                                reuse_existing=True)
   print(f"epochs done:      {result.epochs_done}")
   if result.history.get("val_elbo"):
     print(f"valid ELBO:       {result.history['val_elbo'][-1]:.3f} nats")
@@ -74,6 +77,18 @@ def main(argv):
   print(f"exported sampler: {export_dir}")
   if result.stopped_on_nan:
     raise SystemExit("training stopped by the NaN guard; last good checkpoint kept")
+
+
+def _interrupted_message(workdir: str) -> str:
+  """One line for Ctrl-C: what is kept and how to resume."""
+  import sys  # pylint: disable=g-import-not-at-top
+  import tensorflow as tf  # pylint: disable=g-import-not-at-top
+  from tfvae.training.checkpoints import checkpoint_dir  # pylint: disable=g-import-not-at-top
+  latest = tf.train.latest_checkpoint(checkpoint_dir(workdir))
+  kept = (f"the last checkpoint is {latest}" if latest else "no checkpoint was written yet")
+  command = " ".join(["tfvae-train"] + sys.argv[1:])
+  return (f"interrupted: {kept} (epochs so far in {workdir}/history.json); resume with "
+          f"the same command: {command}")
 
 
 def run():

@@ -34,19 +34,19 @@ def shape_checked(fn, signature):
 
 
 def export_sampler(model, base_dir: str, name: str, version: int = None,
-                   origin: dict = None) -> str:
+                   origin: dict = None, reuse_existing: bool = False) -> str:
   """Writes ``model``'s serving endpoints as a SavedModel; returns its directory.
 
-  With ``origin`` (``versions.checkpoint_origin``) and no ``version``: if a version of
-  ``name`` was already exported from that origin, returns it and writes nothing; else
-  the new version records the origin.
+  ``origin`` (``versions.checkpoint_origin``) is recorded in the new version. With
+  ``reuse_existing`` and no ``version``, a version already exported from the same
+  origin is returned instead and nothing is written (re-running a finished run).
   """
   if not re.fullmatch(r"[A-Za-z0-9_.-]+", name or "") or set(name) == {"."}:
     raise ValueError("export name must be letters, digits, '_', '-' or '.' (not only "
                      f"dots), got {name!r}")
   model_dir = os.path.join(base_dir, name)
   versions.remove_stale_tmp(model_dir)
-  if version is None:
+  if version is None and reuse_existing:
     existing = versions.find_version(model_dir, origin)
     if existing:
       return existing
