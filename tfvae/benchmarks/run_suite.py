@@ -98,6 +98,33 @@ def add_paired_differences(rows: list, entries, workdir: str, log=print) -> None
     row["paired"] = dict(diff, baseline=other)
 
 
+def write_per_example(rows, workdir: str, json_path: str, log=print) -> Optional[str]:
+  """The per-example test values of every entry (``<entry>.per_example.npy`` beside its
+  JSON in ``workdir``) into ``<suite json>`` with ``.per_example.json`` (one list per
+  entry, in test-split order), the raw output behind the suite's figures. Entries of an
+  earlier run whose arrays are no longer in ``workdir`` keep their lists."""
+  from tfvae.evaluation import paired_difference as paired  # pylint: disable=g-import-not-at-top
+  out_path = json_path[:-len(".json")] + ".per_example.json"
+  values = {}
+  if os.path.exists(out_path):
+    with open(out_path) as f:
+      values = json.load(f)["entries"]
+  for row in rows:
+    path = paired.per_example_path(os.path.join(workdir, f"{row['entry']}.json"))
+    if "error" not in row and os.path.exists(path):
+      values[row["entry"]] = [float(v) for v in np.load(path)]
+  if not values:
+    return None
+  tmp = out_path + ".tmp"
+  with open(tmp, "w") as f:
+    json.dump({"what": "per-example IWAE log-likelihood bound of each test example "
+                       "(nats; the NLL of the suite JSON is minus their mean)",
+               "entries": values}, f)
+  os.replace(tmp, out_path)
+  log(f"wrote {out_path} ({len(values)} entries)")
+  return out_path
+
+
 def entry_summary(row: dict, seconds: float) -> str:
   """The progress line of one finished entry."""
   speed = row.get("train_examples_per_sec")  # None: a copied run, evaluated only
@@ -193,6 +220,7 @@ def run_suite(suite: str, repo_root: str, workdir: str, docs_dir: str,
   with open(tmp, "w") as f:
     json.dump(result, f, indent=1)
   os.replace(tmp, json_path)
+  write_per_example(result["entries"], workdir, json_path, log)
   if suite == "quick":
     result["full_suite_estimate"] = estimate_full_suite(result, repo_root)
   md = os.path.join(docs_dir, "benchmarks.md")
