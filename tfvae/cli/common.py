@@ -1,6 +1,8 @@
 """Shared bits of the absl command-line apps."""
 import logging
 import os
+import sys
+import tempfile
 import warnings
 
 
@@ -20,12 +22,39 @@ def run_app(main, module_name: str) -> None:
 
 
 def quiet_tensorflow() -> None:
-  """Keeps TF's C++ start-up chatter and TFP's import warnings out of the output."""
-  os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+  """Keeps TF's C++ start-up chatter and TFP's import warnings out of the output.
+
+  ``TF_CPP_MIN_LOG_LEVEL=3`` (unless set) hides the C++ log lines, among them the
+  "failed call to cuInit" error that every CPU-only command printed. The lines TF writes
+  while it loads ("oneDNN custom operations are on", "Could not find cuda drivers"),
+  before its log level applies, are captured while TensorFlow is imported here and shown
+  only if the import fails.
+  """
+  os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
   warnings.filterwarnings("ignore", category=DeprecationWarning)
   logging.getLogger("tensorflow").setLevel(logging.ERROR)
   from absl import logging as absl_logging  # pylint: disable=g-import-not-at-top
   absl_logging.set_verbosity(absl_logging.WARNING)
+  if "tensorflow" not in sys.modules:
+    _import_tensorflow_quietly()
+
+
+def _import_tensorflow_quietly() -> None:
+  """``import tensorflow`` with file descriptor 2 sent to a temporary file."""
+  sys.stderr.flush()
+  saved = os.dup(2)
+  with tempfile.TemporaryFile(mode="w+b") as captured:
+    os.dup2(captured.fileno(), 2)
+    try:
+      import tensorflow  # pylint: disable=g-import-not-at-top,unused-import
+    except BaseException:
+      os.dup2(saved, 2)
+      captured.seek(0)
+      sys.stderr.write(captured.read().decode(errors="replace"))
+      raise
+    finally:
+      os.dup2(saved, 2)
+      os.close(saved)
 
 
 def flatten_keys(config, prefix: str = "") -> list:
