@@ -29,15 +29,36 @@ class PosteriorStatistics(keras.callbacks.Callback):
 
 
 class SampleImages(keras.callbacks.Callback):
-  """Writes ``samples/epoch_XXXX.png`` and ``samples/latest.png`` every epoch."""
+  """Writes ``samples/epoch_XXXX.png`` and ``samples/latest.png`` every ``every`` epochs,
+  and the same grid as the image ``samples`` of TensorBoard run ``<tensorboard_dir>/
+  samples`` when ``tensorboard_dir`` is given."""
 
-  def __init__(self, directory: str, seed: int = 0, image_shape=None, every: int = 1):
+  def __init__(self, directory: str, seed: int = 0, image_shape=None, every: int = 1,
+               tensorboard_dir: str = None):
     super().__init__()
     self.directory = directory
     self.seed = seed
     self.image_shape = image_shape
     self.every = max(int(every), 1)
     self.latest = None
+    self.tensorboard_dir = tensorboard_dir
+    self._writer = None
+
+  def _to_tensorboard(self, png_path: str, step: int) -> None:
+    import tensorflow as tf  # pylint: disable=g-import-not-at-top
+    if self._writer is None:
+      self._writer = tf.summary.create_file_writer(
+          os.path.join(self.tensorboard_dir, "samples"))
+    with open(png_path, "rb") as f:
+      image = tf.io.decode_png(f.read())
+    with self._writer.as_default():
+      tf.summary.image("samples", image[None], step=step)
+    self._writer.flush()
+
+  def on_train_end(self, logs=None):
+    if self._writer is not None:
+      self._writer.close()
+      self._writer = None
 
   def on_epoch_end(self, epoch, logs=None):
     if (epoch + 1) % self.every:
@@ -49,6 +70,38 @@ class SampleImages(keras.callbacks.Callback):
       dst.write(src.read())
     os.replace(latest + ".tmp", latest)
     self.latest = latest
+    if self.tensorboard_dir:
+      self._to_tensorboard(path, epoch + 1)
+
+
+def flat_hparams(config) -> dict:
+  """``config`` as ``{"train.learning_rate": 0.0005, ...}`` of the types the TensorBoard
+  hparams plugin takes (bool, int, float, str; lists and None as text)."""
+  out = {}
+
+  def visit(prefix, node):
+    for key, value in node.items():
+      name = f"{prefix}{key}"
+      if hasattr(value, "items"):
+        visit(name + ".", value)
+      elif isinstance(value, (bool, int, float, str)):
+        out[name] = value
+      else:
+        out[name] = str(value)
+
+  visit("", config)
+  return out
+
+
+def write_hparams(tensorboard_dir: str, config) -> None:
+  """Records the run's config in TensorBoard's HParams dashboard (run ``.``, whose
+  ``train`` / ``validation`` scalars are its metrics)."""
+  import tensorflow as tf  # pylint: disable=g-import-not-at-top
+  from tensorboard.plugins.hparams import api as hp  # pylint: disable=g-import-not-at-top
+  writer = tf.summary.create_file_writer(tensorboard_dir)
+  with writer.as_default():
+    hp.hparams(flat_hparams(config.to_dict() if hasattr(config, "to_dict") else config))
+  writer.close()
 
 
 class Throughput(keras.callbacks.Callback):

@@ -11,6 +11,9 @@ progress t (epochs or optimizer steps). Kinds, with ``start``, ``end`` and ``dur
 ``begin`` delays a schedule: t is counted from ``begin`` (the value is ``start`` before).
 A variable name ``optimizer.<name>`` targets the optimizer (e.g. its learning rate).
 
+Each epoch's last value is logged as ``schedule_<name>`` (history.json, TensorBoard), so
+a warm-up is visible beside the loss terms.
+
 Config form (``config.train.schedules``): ``{"kl_weight": {"kind": "linear", "start": 0.,
 "end": 1., "duration": 10, "unit": "epoch"}, ...}``. Progress is read from the epoch index
 and ``optimizer.iterations``, so a resumed run continues the same schedule.
@@ -76,6 +79,22 @@ class VariableSchedule(keras.callbacks.Callback):
   def on_epoch_begin(self, epoch, logs=None):
     if self.unit == "epoch":
       self._assign(epoch)
+
+  @property
+  def log_name(self) -> str:
+    """Key of the epoch logs (and TensorBoard) holding the value: ``schedule_<name>``."""
+    return "schedule_" + self.variable.replace("optimizer.", "")
+
+  def on_epoch_end(self, epoch, logs=None):
+    """Logs the value the epoch ended with (TensorBoard ``epoch_schedule_<name>``)."""
+    if logs is None:
+      return
+    owner, name = self.model, self.variable
+    if name.startswith("optimizer."):
+      owner, name = self.model.optimizer, name[len("optimizer."):]
+    target = getattr(owner, name, None)
+    if target is not None and hasattr(target, "numpy"):
+      logs[self.log_name] = float(target.numpy())
 
   def on_train_batch_begin(self, batch, logs=None):
     # Keras calls this once per ``steps_per_execution`` steps: read the true step

@@ -4,7 +4,8 @@ Workdir layout::
 
   workdir/config.json        the resolved config (resuming reuses it)
   workdir/checkpoints/       tf.train checkpoints (model, optimizer, epoch)
-  workdir/tensorboard/       scalars of every loss term + posterior statistics
+  workdir/tensorboard/       scalars of every loss term, posterior statistics and schedule
+                             value; sample grids (run samples/); the config (HParams)
   workdir/samples/           sample grid PNG per epoch (latest.png)
   workdir/history.json       per-epoch logs of all runs in this workdir (written every
                              epoch, so a killed run keeps the epochs it finished)
@@ -279,9 +280,11 @@ def _train_locked(config, workdir, out_dir, strategy, splits, model, changes, lo
   sample_cb = None
   if tc.get("sample_every", 1) and chief:
     sample_cb = cb.SampleImages(samples_dir, seed=int(tc.seed), image_shape=image_shape,
-                                every=tc.get("sample_every", 1))
+                                every=tc.get("sample_every", 1),
+                                tensorboard_dir=tensorboard_dir)
     callbacks.append(sample_cb)
   if chief:
+    cb.write_hparams(tensorboard_dir, config)
     callbacks.append(keras.callbacks.TensorBoard(tensorboard_dir, write_graph=False,
                                                  update_freq="epoch", profile_batch=0))
 
