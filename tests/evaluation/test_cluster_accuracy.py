@@ -77,3 +77,29 @@ def test_cluster_accuracy_with_a_model():
   assert out["hungarian_accuracy"] == pytest.approx(0.8)
   with pytest.raises(ValueError):
     ca.predict_clusters(object(), x)
+
+
+def test_evaluate_splits_per_example_output_reproduces_the_accuracies():
+  """The per-example categories, labels and mappings in the JSON give back the figures."""
+  rng = np.random.default_rng(3)
+  labels = {s: rng.integers(0, 4, size=n) for s, n in (("valid", 40), ("test", 30))}
+  arrays = {s: np.stack([l, np.zeros(len(l))], 1).astype(np.float32)
+            for s, l in labels.items()}
+  labels["test"][:6] = (labels["test"][:6] + 2) % 4
+
+  class _Splits:
+    name = "toy"
+
+    def __init__(self):
+      self.labels = labels
+
+    def eval_array(self, split):
+      return arrays[split]
+
+  out = ca.evaluate_splits(_OracleModel(), _Splits(), per_example=True)
+  raw = out["per_example"]
+  assert len(raw["test_clusters"]) == 30 and len(raw["valid_clusters"]) == 40
+  for name in ("majority", "hungarian"):
+    mapping = np.asarray(raw["mappings"][name])
+    again = np.mean(mapping[raw["test_clusters"]] == np.asarray(raw["test_labels"]))
+    assert again == pytest.approx(out[f"{name}_accuracy"]) == pytest.approx(0.8)

@@ -159,11 +159,13 @@ def cluster_accuracy(model, fit_x, fit_labels, eval_x, eval_labels,
 
 
 def evaluate_splits(model, splits, fit_split: str = "valid", eval_split: str = "test",
-                    batch_size: int = 1000) -> Dict[str, float]:
+                    batch_size: int = 1000, per_example: bool = False) -> Dict[str, float]:
   """Cluster accuracy on ``splits`` (a ``DatasetSplits`` with labels).
 
   The mapping is fitted on ``fit_split`` if it has labels, else on ``eval_split`` itself.
   Dynamically binarized data use the fixed evaluation binarization (``eval_array``).
+  ``per_example``: also the category of every example of both splits, their labels and
+  both fitted mappings (``"per_example"``), the raw output behind the accuracies.
   """
   labels = splits.labels or {}
   if eval_split not in labels:
@@ -172,9 +174,22 @@ def evaluate_splits(model, splits, fit_split: str = "valid", eval_split: str = "
     fit_split = eval_split
   eval_x = splits.eval_array(eval_split)
   fit_x = eval_x if fit_split == eval_split else splits.eval_array(fit_split)
-  out = cluster_accuracy(model, fit_x, labels[fit_split], eval_x, labels[eval_split],
-                         batch_size)
+  fit_clusters = predict_clusters(model, fit_x, batch_size)
+  eval_clusters = (fit_clusters if fit_split == eval_split
+                   else predict_clusters(model, eval_x, batch_size))
+  out = cluster_accuracy_from_assignments(fit_clusters, labels[fit_split], eval_clusters,
+                                          labels[eval_split], model.num_categories)
   out.update(fit_split=fit_split, eval_split=eval_split)
+  if per_example:
+    num_labels = int(max(np.max(labels[fit_split]), np.max(labels[eval_split]))) + 1
+    counts = contingency_table(fit_clusters, labels[fit_split], model.num_categories,
+                               num_labels)
+    out["per_example"] = {
+        f"{fit_split}_clusters": [int(c) for c in fit_clusters],
+        f"{fit_split}_labels": [int(c) for c in labels[fit_split]],
+        f"{eval_split}_clusters": [int(c) for c in eval_clusters],
+        f"{eval_split}_labels": [int(c) for c in labels[eval_split]],
+        "mappings": {name: [int(v) for v in fn(counts)] for name, fn in MAPPINGS.items()}}
   return out
 
 
@@ -193,7 +208,7 @@ def evaluate_workdir(workdir: str, grid_path: Optional[str] = None,
   if refresh_aggregated_posterior and hasattr(model, "update_aggregated_posterior"):
     q_c = model.update_aggregated_posterior(splits.eval_dataset("train", 1000))
     result["aggregated_posterior"] = [float(v) for v in q_c]
-  result.update(evaluate_splits(model, splits))
+  result.update(evaluate_splits(model, splits, per_example=True))
   if grid_path and len(splits.image_shape) >= 2:
     image_shape = tuple(splits.image_shape)[:2]
     result["category_grid"] = write_category_grid(model, grid_path, image_shape=image_shape)
@@ -221,7 +236,8 @@ def main(argv=None):
   with open(path + ".tmp", "w") as f:
     json.dump(result, f, indent=2)
   os.replace(path + ".tmp", path)
-  print(json.dumps({k: v for k, v in result.items() if k != "aggregated_posterior"}, indent=2))
+  print(json.dumps({k: v for k, v in result.items()
+                    if k not in ("aggregated_posterior", "per_example")}, indent=2))
   print(f"wrote {path}")
 
 
