@@ -2,7 +2,8 @@
 
   tfvae-export --workdir=runs/vae --base_dir=saved_models --name=vae_binarized_mnist
 
-Writes ``<base_dir>/<name>/<version>/`` (next free version unless --version).
+Writes ``<base_dir>/<name>/<version>/`` (next free version unless --version). Requests are
+bounded by ``config.export.max_*`` of the workdir's config (``tfvae.export.limits``).
 """
 from absl import app
 from absl import flags
@@ -20,11 +21,13 @@ flags.mark_flags_as_required(["workdir"])
 def main(argv):
   del argv
   quiet_tensorflow()
+  from tfvae.export.limits import serving_limits  # pylint: disable=g-import-not-at-top
   from tfvae.export.sampler import export_sampler  # pylint: disable=g-import-not-at-top
   from tfvae.training.trainer import restore_for_inference  # pylint: disable=g-import-not-at-top
   config, _, model, epoch = restore_for_inference(_WORKDIR.value)
   path = export_sampler(model, _BASE.value or config.export.base_dir,
-                        _NAME.value or config.export.name, _VERSION.value)
+                        _NAME.value or config.export.name, _VERSION.value,
+                        limits=serving_limits(config.export, model))
   print(f"exported epoch-{epoch} sampler to {path}")
   print("signatures: " + ", ".join(model.serving_endpoints()))
 

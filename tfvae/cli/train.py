@@ -48,6 +48,7 @@ def main(argv):
     check_values(config)
   except ValueError as e:
     raise SystemExit(f"error: {e}") from e
+  from tfvae.export.limits import serving_limits  # pylint: disable=g-import-not-at-top
   from tfvae.export.sampler import export_sampler  # pylint: disable=g-import-not-at-top
   from tfvae.training.trainer import train  # pylint: disable=g-import-not-at-top
   result = train(config, _WORKDIR.value)
@@ -55,7 +56,8 @@ def main(argv):
   # Under MultiWorkerMirroredStrategy only the chief exports (one writer per folder).
   if (config.export.get("enabled", True) and not result.stopped_on_nan
       and getattr(result, "is_chief", True)):
-    export_dir = export_sampler(result.model, config.export.base_dir, config.export.name)
+    export_dir = export_sampler(result.model, config.export.base_dir, config.export.name,
+                                limits=serving_limits(config.export, result.model))
   print(f"epochs done:      {result.epochs_done}")
   if result.history.get("val_elbo"):
     print(f"valid ELBO:       {result.history['val_elbo'][-1]:.3f} nats")
