@@ -32,4 +32,6 @@ def get_config():
                                      unit="epoch")))
   config.eval = dict(iwae_samples=1000, chunk_size=100, batch_size=100, seed=0)
   config.export = dict(enabled=True, name="cat_vae_t05_mnist", base_dir="saved_models")
+  # Serving limits of the export (tfvae/export/limits.py, saved_models/README.md).
+  config.export.max_num_samples = 10000
   return config

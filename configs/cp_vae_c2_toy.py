@@ -27,4 +27,6 @@ def get_config():
       schedules={})
   config.eval = dict(iwae_samples=1000, chunk_size=500, batch_size=1000, seed=0)
   config.export = dict(enabled=True, name="cp_vae_c2_toy", base_dir="saved_models")
+  # Serving limits of the export (tfvae/export/limits.py, saved_models/README.md).
+  config.export.max_num_samples = 10000
   return config

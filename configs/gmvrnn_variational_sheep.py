@@ -31,4 +31,8 @@ def get_config():
                                    unit="step")})
   config.eval = dict(iwae_samples=50, chunk_size=10, batch_size=100, seed=0)
   config.export = dict(enabled=True, name="gmvrnn_variational_sheep", base_dir="saved_models")
+  # Serving limits of the export (tfvae/export/limits.py, saved_models/README.md).
+  config.export.max_num_samples = 10000
+  config.export.max_length = 4 * config.dataset.max_length
+  config.export.max_sample_steps = 10**6
   return config

@@ -35,4 +35,6 @@ def get_config():
   config.eval = dict(iwae_samples=100, chunk_size=100, batch_size=128, seed=0)
   config.export = dict(enabled=True, name="sequence_vae_architectures",
                        base_dir="saved_models")
+  # Serving limits of the export (tfvae/export/limits.py, saved_models/README.md).
+  config.export.max_num_samples = 10000
   return config

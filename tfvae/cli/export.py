@@ -2,7 +2,8 @@
 
   tfvae-export --workdir=runs/vae --base_dir=saved_models --name=vae_binarized_mnist
 
-Writes ``<base_dir>/<name>/<version>/`` (next free version unless --version).
+Writes ``<base_dir>/<name>/<version>/`` (next free version unless --version). Requests are
+bounded by ``config.export.max_*`` of the workdir's config (``tfvae.export.limits``).
 """
 import os
 
@@ -22,6 +23,7 @@ flags.mark_flags_as_required(["workdir"])
 def main(argv):
   del argv
   quiet_tensorflow()
+  from tfvae.export.limits import serving_limits  # pylint: disable=g-import-not-at-top
   from tfvae.export.sampler import export_sampler  # pylint: disable=g-import-not-at-top
   from tfvae.training.trainer import restore_for_inference  # pylint: disable=g-import-not-at-top
   from tfvae.export.versions import checkpoint_origin  # pylint: disable=g-import-not-at-top
@@ -30,7 +32,8 @@ def main(argv):
   origin = checkpoint_origin(_WORKDIR.value,
                              os.path.join(checkpoint_dir(_WORKDIR.value), f"ckpt-{epoch}"))
   path = export_sampler(model, _BASE.value or config.export.base_dir,
-                        _NAME.value or config.export.name, _VERSION.value, origin=origin)
+                        _NAME.value or config.export.name, _VERSION.value, origin=origin,
+                        limits=serving_limits(config.export, model))
   print(f"exported epoch-{epoch} sampler to {path}")
   print("signatures: " + ", ".join(model.serving_endpoints()))
 

@@ -6,6 +6,8 @@
 Re-running with the same --workdir resumes from the last checkpoint. At the end the
 sampler is exported (config.export) and the locations of every artefact are printed.
 """
+import dataclasses
+
 from absl import app
 from absl import flags
 from ml_collections import config_flags
@@ -50,6 +52,7 @@ def main(argv):
     check_values(config)
   except ValueError as e:
     raise SystemExit(f"error: {e}") from e
+  from tfvae.export.limits import serving_limits  # pylint: disable=g-import-not-at-top
   from tfvae.export.sampler import export_sampler  # pylint: disable=g-import-not-at-top
   from tfvae.training.trainer import train  # pylint: disable=g-import-not-at-top
   from tfvae.training.workdir_lock import WorkdirBusyError  # pylint: disable=g-import-not-at-top
@@ -64,9 +67,12 @@ def main(argv):
   if (config.export.get("enabled", True) and not result.stopped_on_nan
       and getattr(result, "is_chief", True)):
     from tfvae.export.versions import checkpoint_origin  # pylint: disable=g-import-not-at-top
+    limits = serving_limits(config.export, result.model)
+    # The limits are part of what was exported: other limits make a new version.
+    origin = dict(checkpoint_origin(result.workdir, result.checkpoint),
+                  limits=dataclasses.asdict(limits))
     export_dir = export_sampler(result.model, config.export.base_dir, config.export.name,
-                                origin=checkpoint_origin(result.workdir, result.checkpoint),
-                                reuse_existing=True)
+                                origin=origin, reuse_existing=True, limits=limits)
   print(f"epochs done:      {result.epochs_done}")
   if result.history.get("val_elbo"):
     print(f"valid ELBO:       {result.history['val_elbo'][-1]:.3f} nats")

@@ -1,7 +1,8 @@
 """Early checks of a training config: one clear message before any work or file is written.
 
 ``check_config`` validates what the trainer reads from ``config.train`` and ``config.eval``
-(types and ranges, schedule kinds) and the model/dataset names, so a bad value fails at
+(types and ranges, schedule kinds), the serving limits ``config.export.max_*``
+(``tfvae.export.limits``) and the model/dataset names, so a bad value fails at
 once with the key, the value and what is valid, instead of deep inside Keras or TF after
 the workdir has been created. The numeric checks import nothing heavy (the CLI runs them
 before TensorFlow is imported); the name checks load the registries.
@@ -13,6 +14,8 @@ import math
 import numbers
 import os
 import re
+
+from tfvae.export.limits import LIMIT_KEYS, check_limit
 
 # (key, minimum) of the integer settings of config.train; absent keys are skipped.
 TRAIN_INTEGERS = (("batch_size", 1), ("epochs", 1), ("seed", 0), ("steps_per_epoch", 0),
@@ -56,7 +59,8 @@ def _section(config, name: str):
 
 
 def check_values(config) -> None:
-  """Types and ranges of ``config.train`` / ``config.eval`` (no TF import)."""
+  """Types and ranges of ``config.train`` / ``config.eval`` / ``config.export`` limits
+  (no TF import)."""
   for name in ("model", "dataset"):
     section = _section(config, name)
     if not isinstance(section.get("name"), str):
@@ -88,6 +92,10 @@ def check_values(config) -> None:
     for key, minimum in EVAL_INTEGERS:
       if key in config["eval"]:
         check_integer("eval", key, config["eval"][key], minimum)
+  if "export" in config and hasattr(config["export"], "items"):
+    for key, _, _ in LIMIT_KEYS:  # serving limits; absent or None: the defaults
+      if config["export"].get(key) is not None:
+        check_limit(key, config["export"][key])
   # Last: the schedule classes import Keras (and so TensorFlow).
   from tfvae.training.schedules import check_schedules  # pylint: disable=g-import-not-at-top
   check_schedules(train.get("schedules"), train.get("lr_schedule"))
