@@ -157,6 +157,24 @@ class LatentVariableModel(keras.Model):
       terms = self.loss_terms(x, training=False)
       return self._update_trackers(terms, x)
 
+  def predict_step(self, data):
+    """``model.predict(x)``: reconstructions (the model's ``reconstruct``: the decoder
+    mean given the posterior), not the loss terms; models without one refuse clearly."""
+    if not hasattr(self, "reconstruct"):
+      raise NotImplementedError(
+          f"{type(self).__name__} has no reconstruct(); use model.sample(n, seed) for "
+          "samples or model.evaluate(x) for the loss terms")
+    return self.reconstruct(self._inputs(data))
+
+  def export(self, filepath, format="tf_saved_model", **kwargs):  # pylint: disable=redefined-builtin
+    """Keras' ``model.export`` would serve ``call`` (the loss terms); the SavedModel of a
+    latent-variable model is its sampler: use ``tfvae.export_sampler``."""
+    del format, kwargs
+    raise NotImplementedError(
+        f"{type(self).__name__}.export({filepath!r}) would serve the training loss "
+        "terms; write the sampler signatures (sample, reconstruct, ...) with "
+        "tfvae.export_sampler(model, base_dir, name) or tfvae-export instead")
+
   @property
   def input_dtype(self):
     """Keras casts ``call`` inputs to this: the data as given (float32), not the policy's
