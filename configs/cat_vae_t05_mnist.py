@@ -27,7 +27,7 @@ def get_config():
       # (python -m tfvae.benchmarks.xla_rng --kinds= --configs=<this file> --jit=on).
       jit_compile=True, steps_per_execution=10, steps_per_epoch=0,
       precision="float32", early_stopping_patience=0, checkpoint_every=1,
-      sample_every=1, validation_every=1, eval_batch_size=1000, verbose=2,
+      sample_every=1, validation_every=1, eval_batch_size=1000, verbose=1,
       schedules=dict(temperature=dict(kind="exponential", start=1.0, end=0.5, duration=10,
                                      unit="epoch")))
   config.eval = dict(iwae_samples=1000, chunk_size=100, batch_size=100, seed=0)

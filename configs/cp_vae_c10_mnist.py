@@ -39,7 +39,7 @@ def get_config():
       jit_compile=True, steps_per_execution=10, steps_per_epoch=0,
       precision="float32", early_stopping_patience=50, early_stopping_start=100,
       checkpoint_every=1,
-      sample_every=10, validation_every=1, eval_batch_size=1000, verbose=2,
+      sample_every=10, validation_every=1, eval_batch_size=1000, verbose=1,
       schedules=dict(
           kl_weight=dict(kind="linear", start=0.0, end=1.0, duration=100, unit="epoch")))
   config.eval = dict(iwae_samples=5000, chunk_size=500, batch_size=100, seed=0)

@@ -29,7 +29,7 @@ def get_config():
       batch_size=100, epochs=epochs, learning_rate=1e-3, clipnorm=0.0, seed=0,
       jit_compile=True, steps_per_execution=1, steps_per_epoch=0,
       precision="float32", early_stopping_patience=0, checkpoint_every=5,
-      sample_every=5, validation_every=1, eval_batch_size=1000, verbose=2,
+      sample_every=5, validation_every=1, eval_batch_size=1000, verbose=1,
       schedules={
           "kl_weight": dict(kind="linear", start=1.0 / 20, end=1.0, duration=5),
           "rbm_kl_weight": dict(kind="linear", start=1.0 / 2, end=1.0, duration=20),

@@ -23,7 +23,7 @@ def get_config():
       batch_size=100, epochs=20, learning_rate=1e-3, clipnorm=0.0, seed=0,
       jit_compile=True, steps_per_execution=10, steps_per_epoch=0,
       precision="float32", early_stopping_patience=0, checkpoint_every=1,
-      sample_every=1, validation_every=1, eval_batch_size=1000, verbose=2,
+      sample_every=1, validation_every=1, eval_batch_size=1000, verbose=1,
       schedules={})
   config.eval = dict(iwae_samples=1000, chunk_size=100, batch_size=100, seed=0)
   config.export = dict(enabled=True, name="gauss_vae_mnist_t1a", base_dir="saved_models")

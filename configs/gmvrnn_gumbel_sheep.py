@@ -27,7 +27,7 @@ def get_config():
       batch_size=64, epochs=30, learning_rate=1e-3, clipnorm=1000.0, seed=0,
       jit_compile=False, steps_per_execution=1, steps_per_epoch=0,
       precision="float32", early_stopping_patience=0, checkpoint_every=1,
-      sample_every=1, validation_every=1, eval_batch_size=300, verbose=2,
+      sample_every=1, validation_every=1, eval_batch_size=300, verbose=1,
       schedules={
           "kl_weight": dict(kind="linear", start=0.0, end=1.0, duration=1000, unit="step"),
           "temperature": dict(kind="exp_rate", start=1.0, end=0.5, rate=1e-4,

@@ -23,7 +23,7 @@ def get_config():
       batch_size=64, epochs=20, learning_rate=1e-3, clipnorm=1000.0, seed=0,
       jit_compile=False, steps_per_execution=10, steps_per_epoch=0,
       precision="mixed_bfloat16", early_stopping_patience=0, checkpoint_every=1,
-      sample_every=1, validation_every=1, eval_batch_size=500, verbose=2, schedules={})
+      sample_every=1, validation_every=1, eval_batch_size=500, verbose=1, schedules={})
   config.eval = dict(iwae_samples=1, chunk_size=1, batch_size=500, seed=0)
   config.export = dict(enabled=True, name="lstm_seq_mnist", base_dir="saved_models")
   # Serving limits of the export (tfvae/export/limits.py, saved_models/README.md).

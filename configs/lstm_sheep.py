@@ -22,7 +22,7 @@ def get_config():
       batch_size=64, epochs=30, learning_rate=1e-3, clipnorm=1000.0, seed=0,
       jit_compile=False, steps_per_execution=10, steps_per_epoch=0,
       precision="float32", early_stopping_patience=0, checkpoint_every=1,
-      sample_every=1, validation_every=1, eval_batch_size=300, verbose=2, schedules={})
+      sample_every=1, validation_every=1, eval_batch_size=300, verbose=1, schedules={})
   config.eval = dict(iwae_samples=1, chunk_size=1, batch_size=300, seed=0)
   config.export = dict(enabled=True, name="lstm_sheep", base_dir="saved_models")
   # Serving limits of the export (tfvae/export/limits.py, saved_models/README.md).

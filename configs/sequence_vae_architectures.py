@@ -28,7 +28,7 @@ def get_config():
       batch_size=64, epochs=200, learning_rate=2e-3, clipnorm=1.0, seed=0,
       jit_compile=False, steps_per_execution=1, steps_per_epoch=0,
       precision="float32", early_stopping_patience=0, checkpoint_every=1,
-      sample_every=10, validation_every=1, eval_batch_size=1000, verbose=2,
+      sample_every=10, validation_every=1, eval_batch_size=1000, verbose=1,
       schedules={"kl_weight": dict(kind="linear", start=0.0, end=1.0, duration=30,
                                      unit="epoch")})
   # batch_size >= the 87 test windows: generation_accuracy is then exact over the split.

@@ -19,7 +19,7 @@ def get_config():
       weight_decay=0.0,  # decoupled (AdamW) decay of the kernels; 0 = plain Adam
       jit_compile=True, steps_per_execution=10, steps_per_epoch=0,
       precision="float32", early_stopping_patience=0, checkpoint_every=1,
-      sample_every=1, validation_every=1, eval_batch_size=1000, verbose=2,
+      sample_every=1, validation_every=1, eval_batch_size=1000, verbose=1,
       schedules={},
       lr_schedule=dict(kind="exponential", start=1e-3, end=1e-4, begin=300,
                        duration=200, unit="epoch"),

@@ -30,7 +30,7 @@ def get_config():
       batch_size=64, epochs=20, learning_rate=1e-3, clipnorm=1000.0, seed=0,
       jit_compile=False, steps_per_execution=10, steps_per_epoch=0,
       precision="mixed_bfloat16", early_stopping_patience=0, checkpoint_every=1,
-      sample_every=1, validation_every=1, eval_batch_size=500, verbose=2,
+      sample_every=1, validation_every=1, eval_batch_size=500, verbose=1,
       schedules={"kl_weight": dict(kind="linear", start=0.0, end=1.0, duration=2000,
                                    unit="step")})
   config.eval = dict(iwae_samples=100, chunk_size=20, batch_size=100, seed=0)

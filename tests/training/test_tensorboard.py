@@ -49,3 +49,4 @@ def test_schedules_samples_and_hparams_reach_tensorboard(tmp_path):
   assert hparams["model.name"].string_value == "gaussian_vae"
   assert start.step == 0
   assert glob.glob(os.path.join(board, "events.out.tfevents.*"))
+

@@ -24,6 +24,7 @@ write their (collective) checkpoints into a temporary folder that is deleted at 
 import dataclasses
 import json
 import os
+import sys
 from typing import Optional
 
 import keras
@@ -303,7 +304,7 @@ def _train_locked(config, workdir, out_dir, strategy, splits, model, changes, lo
         epochs=epochs, initial_epoch=initial_epoch, steps_per_epoch=steps,
         validation_data=valid_data,
         validation_freq=int(tc.get("validation_every", 1)),
-        callbacks=callbacks, verbose=int(tc.get("verbose", 2)), shuffle=False)
+        callbacks=callbacks, verbose=fit_verbosity(tc.get("verbose", 1)), shuffle=False)
     history = {k: [float(v) for v in vals] for k, vals in fit.history.items()}
   else:
     log(f"Nothing to do: {initial_epoch} of {epochs} epochs already done")
@@ -317,6 +318,17 @@ def _train_locked(config, workdir, out_dir, strategy, splits, model, changes, lo
       examples_per_sec=throughput.steady_examples_per_sec,
       stopped_on_nan=checkpoint_cb.nan_epoch is not None, model=model, splits=splits,
       epoch_seconds=tuple(throughput.epoch_seconds))
+
+
+def fit_verbosity(verbose, stream=None) -> int:
+  """Keras ``verbose`` for ``train.verbose``: 0 silent, 2 one line per epoch, 1 the
+  progress bar on a terminal and one line per epoch when the output is not one (a log
+  file, CI), where a bar's carriage returns would fill the log."""
+  verbose = int(verbose)
+  stream = stream or sys.stdout
+  if verbose == 1 and not (hasattr(stream, "isatty") and stream.isatty()):
+    return 2
+  return verbose
 
 
 def _apply_resume_changes(model, train_config, changes, log) -> None:
