@@ -32,7 +32,7 @@ def get_config():
       schedules=dict(temperature=dict(kind="exponential", start=1.0, end=0.5, duration=10,
                                      unit="epoch")))
   config.eval = dict(iwae_samples=1000, chunk_size=100, batch_size=100, seed=0)
-  config.export = dict(enabled=True, name="cg_bpef_t05_mnist", base_dir="saved_models")
+  config.export = dict(enabled=True, name="cg_bpef_t05_mnist", base_dir="")
   # Serving limits of the export (tfvae/export/limits.py, saved_models/README.md).
   config.export.max_num_samples = 10000
   return config

@@ -43,7 +43,7 @@ def get_config():
       })
   config.eval = dict(iwae_samples=10000, chunk_size=500, batch_size=20, seed=0,
                      log_z=dict(method="ais", num_chains=500, num_temperatures=10000))
-  config.export = dict(enabled=True, name="dvae_binarized_mnist", base_dir="saved_models")
+  config.export = dict(enabled=True, name="dvae_binarized_mnist", base_dir="")
   # Serving limits of the export (tfvae/export/limits.py, saved_models/README.md).
   config.export.max_num_samples = 10000
   config.export.max_gibbs_steps = 10000

@@ -26,7 +26,7 @@ def get_config():
       sample_every=1, validation_every=1, eval_batch_size=1000, verbose=1,
       schedules={})
   config.eval = dict(iwae_samples=1000, chunk_size=100, batch_size=100, seed=0)
-  config.export = dict(enabled=True, name="gauss_vae_mnist_t1a", base_dir="saved_models")
+  config.export = dict(enabled=True, name="gauss_vae_mnist_t1a", base_dir="")
   # Serving limits of the export (tfvae/export/limits.py, saved_models/README.md).
   config.export.max_num_samples = 10000
   return config

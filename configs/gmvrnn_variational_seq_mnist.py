@@ -33,7 +33,7 @@ def get_config():
                                    unit="step")})
   config.eval = dict(iwae_samples=100, chunk_size=20, batch_size=100, seed=0)
   config.export = dict(enabled=True, name="gmvrnn_variational_seq_mnist",
-                       base_dir="saved_models")
+                       base_dir="")
   # Serving limits of the export (tfvae/export/limits.py, saved_models/README.md).
   config.export.max_num_samples = 10000
   config.export.max_length = 4 * 28  # 4 x the 28 rows of an image

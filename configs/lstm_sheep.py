@@ -24,7 +24,7 @@ def get_config():
       precision="float32", early_stopping_patience=0, checkpoint_every=1,
       sample_every=1, validation_every=1, eval_batch_size=300, verbose=1, schedules={})
   config.eval = dict(iwae_samples=1, chunk_size=1, batch_size=300, seed=0)
-  config.export = dict(enabled=True, name="lstm_sheep", base_dir="saved_models")
+  config.export = dict(enabled=True, name="lstm_sheep", base_dir="")
   # Serving limits of the export (tfvae/export/limits.py, saved_models/README.md).
   config.export.max_num_samples = 10000
   config.export.max_length = 4 * config.dataset.max_length

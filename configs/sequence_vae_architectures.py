@@ -34,7 +34,7 @@ def get_config():
   # batch_size >= the 87 test windows: generation_accuracy is then exact over the split.
   config.eval = dict(iwae_samples=100, chunk_size=100, batch_size=128, seed=0)
   config.export = dict(enabled=True, name="sequence_vae_architectures",
-                       base_dir="saved_models")
+                       base_dir="")
   # Serving limits of the export (tfvae/export/limits.py, saved_models/README.md).
   config.export.max_num_samples = 10000
   return config

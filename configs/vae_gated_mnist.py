@@ -28,7 +28,7 @@ def get_config():
       schedules=dict(
           kl_weight=dict(kind="linear", start=0.0, end=1.0, duration=100, unit="epoch")))
   config.eval = dict(iwae_samples=5000, chunk_size=500, batch_size=100, seed=0)
-  config.export = dict(enabled=True, name="vae_gated_mnist", base_dir="saved_models")
+  config.export = dict(enabled=True, name="vae_gated_mnist", base_dir="")
   # Serving limits of the export (tfvae/export/limits.py, saved_models/README.md).
   config.export.max_num_samples = 10000
   return config

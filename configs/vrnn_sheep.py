@@ -33,7 +33,7 @@ def get_config():
       schedules={"kl_weight": dict(kind="linear", start=0.0, end=1.0, duration=1000,
                                    unit="step")})
   config.eval = dict(iwae_samples=50, chunk_size=10, batch_size=100, seed=0)
-  config.export = dict(enabled=True, name="vrnn_sheep", base_dir="saved_models")
+  config.export = dict(enabled=True, name="vrnn_sheep", base_dir="")
   # Serving limits of the export (tfvae/export/limits.py, saved_models/README.md).
   config.export.max_num_samples = 10000
   config.export.max_length = 4 * config.dataset.max_length

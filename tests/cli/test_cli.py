@@ -76,3 +76,15 @@ def test_benchmark_resume_keeps_the_finished_run(tmp_path):
   assert out.returncode == 0, out.stderr[-3000:]
   assert row()["epoch_seconds"] == [] and row()["test"]["examples"] == 1000
   assert "tfvae-benchmark:quick:begin" in (repo / "docs" / "benchmarks.md").read_text()
+
+
+def test_default_export_lives_with_its_run(tmp_path):
+  """With ``export.base_dir=""`` (the configs' default) a run exports into its own
+  workdir, so separate runs never stack versions in one shared folder."""
+  workdir = str(tmp_path / "run")
+  out = _run("train.py", f"--config={CONFIG}", f"--workdir={workdir}", *TINY)
+  assert out.returncode == 0, out.stderr[-3000:]
+  expected = os.path.join(workdir, "export", "vae_binarized_mnist", "1")
+  assert f"exported sampler: {expected}" in out.stdout
+  assert os.path.exists(os.path.join(expected, "saved_model.pb"))
+  assert not os.path.exists(os.path.join(REPO_ROOT, "saved_models", "vae_binarized_mnist"))

@@ -66,12 +66,13 @@ def main(argv):
   # Under MultiWorkerMirroredStrategy only the chief exports (one writer per folder).
   if (config.export.get("enabled", True) and not result.stopped_on_nan
       and getattr(result, "is_chief", True)):
-    from tfvae.export.versions import checkpoint_origin  # pylint: disable=g-import-not-at-top
+    from tfvae.export.versions import checkpoint_origin, export_base  # pylint: disable=g-import-not-at-top
     limits = serving_limits(config.export, result.model)
     # The limits are part of what was exported: other limits make a new version.
     origin = dict(checkpoint_origin(result.workdir, result.checkpoint),
                   limits=dataclasses.asdict(limits))
-    export_dir = export_sampler(result.model, config.export.base_dir, config.export.name,
+    export_dir = export_sampler(result.model, export_base(config.export, result.workdir),
+                                config.export.name,
                                 origin=origin, reuse_existing=True, limits=limits)
   print(f"epochs done:      {result.epochs_done}")
   if result.history.get("val_elbo"):

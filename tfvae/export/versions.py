@@ -16,6 +16,14 @@ ORIGIN_FILE = os.path.join("assets.extra", "tfvae_origin.json")
 _TMP = re.compile(r"\.tmp-\d+-(\d+)")
 
 
+def export_base(export_config, workdir: str) -> str:
+  """Where a run's versions go: ``config.export.base_dir``, or by default (``""``)
+  ``<workdir>/export``, so that each run's exports live with the run instead of stacking
+  up in one shared folder."""
+  base = (export_config or {}).get("base_dir") or ""
+  return base or os.path.join(workdir, "export")
+
+
 def checkpoint_origin(workdir: str, checkpoint: str) -> dict:
   """What identifies the weights of ``checkpoint`` (a prefix such as ``.../ckpt-7``)."""
   index = checkpoint + ".index"

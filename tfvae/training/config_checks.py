@@ -110,9 +110,9 @@ def check_export(config) -> None:
   if not isinstance(name, str) or not re.fullmatch(EXPORT_NAME, name) or set(name) == {"."}:
     raise ValueError("config.export.name must be letters, digits, '_', '-' or '.' (not "
                      f"only dots), got {name!r}")
-  if not isinstance(export.get("base_dir", ""), str) or not export.get("base_dir", "x"):
-    raise ValueError(f"config.export.base_dir must be a folder path, got "
-                     f"{export.get('base_dir')!r}")
+  if not isinstance(export.get("base_dir", ""), str):
+    raise ValueError(f"config.export.base_dir must be a folder path ('' for "
+                     f"<workdir>/export), got {export.get('base_dir')!r}")
 
 
 def check_names(config) -> None:
