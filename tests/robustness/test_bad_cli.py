@@ -100,3 +100,23 @@ def test_broken_config_file_is_one_line(tmp_path, source, message):
 def test_empty_workdir_flag(tmp_path):
   stderr = _run("train.py", f"--config={CONFIG}", "--workdir=")
   assert "error: --workdir is empty" in stderr, stderr
+
+
+def test_missing_data_path_fails_before_tensorflow(tmp_path):
+  stderr = _run("train.py", f"--config={CONFIG}", f"--workdir={tmp_path}/run",
+                f"--config.dataset.path={tmp_path}/nope.npz")
+  assert f"error: config.dataset.path: {tmp_path}/nope.npz does not exist" in stderr
+  assert not (tmp_path / "run").exists()
+
+
+def test_unknown_posterior_is_one_line(tmp_path):
+  env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}
+  out = subprocess.run([sys.executable, os.path.join(REPO_ROOT, "bin", "train.py"),
+                        f"--config={CONFIG}", f"--workdir={tmp_path}/run",
+                        "--config.model.posterior=diagg"],
+                       capture_output=True, text=True, env=env, cwd=REPO_ROOT, timeout=120)
+  assert out.returncode != 0 and "Traceback" not in out.stderr, out.stderr
+  lines = [l for l in out.stderr.splitlines() if l.strip()]
+  assert lines[-1] == ("error: unknown posterior 'diagg'; known posteriors: diag, full_cov, "
+                       "iaf, planar"), out.stderr
+  assert not (tmp_path / "run").exists()

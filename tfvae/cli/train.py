@@ -47,11 +47,16 @@ def main(argv):
   quiet_tensorflow()
   config = _CONFIG.value
   _apply_strategy_flags(config)
-  from tfvae.training.config_checks import check_values  # pylint: disable=g-import-not-at-top
-  try:  # types and ranges first, before TensorFlow is imported or the workdir created
-    check_values(config)
-  except ValueError as e:
+  from tfvae.training import config_checks  # pylint: disable=g-import-not-at-top
+  try:  # types, ranges and data paths first, before TensorFlow is imported
+    config_checks.check_values(config)
+    config_checks.check_data_paths(config)
+  except (ValueError, FileNotFoundError) as e:
     raise SystemExit(f"error: {e}") from e
+  try:  # registered model, dataset and posterior names (imports the registries)
+    config_checks.check_names(config)
+  except KeyError as e:
+    raise SystemExit(f"error: {e.args[0] if e.args else e}") from e
   from tfvae.export.limits import serving_limits  # pylint: disable=g-import-not-at-top
   from tfvae.export.sampler import export_sampler  # pylint: disable=g-import-not-at-top
   from tfvae.training.trainer import train  # pylint: disable=g-import-not-at-top

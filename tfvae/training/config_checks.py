@@ -29,6 +29,9 @@ PRECISIONS = ("float32", "mixed_float16", "mixed_bfloat16")
 MAX_SEED = 2**31 - 1
 MAX_LEARNING_RATE = 1.0
 EXPORT_NAME = r"[A-Za-z0-9_.-]+"
+# Keys of config.dataset that name an existing file or folder when set (TFDS' data_dir
+# is created by the download, so it is not among them).
+DATA_PATH_KEYS = ("path", "idx_dir", "labels_path")
 
 
 def _is_int(value) -> bool:
@@ -115,16 +118,34 @@ def check_export(config) -> None:
                      f"<workdir>/export), got {export.get('base_dir')!r}")
 
 
+def check_data_paths(config) -> None:
+  """Files and folders named in ``config.dataset`` exist (``FileNotFoundError`` naming
+  the key); empty means the dataset's default."""
+  dataset = config["dataset"]
+  for key in DATA_PATH_KEYS:
+    value = dataset.get(key) if hasattr(dataset, "get") else None
+    if value and isinstance(value, str) and not os.path.exists(value):
+      raise FileNotFoundError(f"config.dataset.{key}: {value} does not exist")
+
+
 def check_names(config) -> None:
-  """The model and dataset names are registered (``KeyError`` lists the known ones)."""
+  """The model, dataset and posterior names are registered (``KeyError`` lists the known
+  ones)."""
   from tfvae.registry import DATASETS, MODELS  # pylint: disable=g-import-not-at-top
   DATASETS.get(config.dataset["name"])
   MODELS.get(config.model["name"])
+  posterior = config.model.get("posterior")
+  if isinstance(posterior, str):
+    from tfvae.models.posteriors import POSTERIORS  # pylint: disable=g-import-not-at-top
+    if posterior not in POSTERIORS:
+      raise KeyError(f"unknown posterior {posterior!r}; known posteriors: "
+                     f"{', '.join(sorted(POSTERIORS))}")
 
 
 def check_config(config) -> None:
-  """All early checks: values first, then the registered names."""
+  """All early checks: values and data paths first, then the registered names."""
   check_values(config)
+  check_data_paths(config)
   check_names(config)
 
 
