@@ -1,11 +1,14 @@
 """Model families; importing this package registers them in ``tfvae.registry.MODELS``."""
 from tfvae.models import gaussian_vae  # noqa: F401
-from tfvae.models import sequence_vae  # noqa: F401  (issue 3: LSTM sequence VAE)
-from tfvae.models import cat_vae, cg_bpef_vae, gauss_vae_baseline  # noqa: F401  (issue 7)
-from tfvae.models import discrete_vae  # noqa: F401  (issue 5: DVAE with an RBM prior)
-from tfvae.models import cp_vae, hvae, mog_prior_vae, prior_vae, vamp_prior  # noqa: F401 (issue 6)
-from tfvae.models import lstm_baseline, vrnn  # noqa: F401  (issue 4: VRNN, LSTM baseline)
-from tfvae.models import gmvrnn_gumbel, gmvrnn_variational  # noqa: F401  (issue 4: GMVRNNs)
+from tfvae.models import sequence_vae  # noqa: F401  (Bowman et al.: LSTM sequence VAE)
+# Sun & Zhang: Cat-VAE, CG-BPEF-VAE, Gauss-VAE
+from tfvae.models import cat_vae, cg_bpef_vae, gauss_vae_baseline  # noqa: F401
+from tfvae.models import discrete_vae  # noqa: F401  (Rolfe: Discrete VAE with an RBM prior)
+# Lavda et al.: CP-VAE, MG, VampPrior, HVAE
+from tfvae.models import cp_vae, hvae, mog_prior_vae, prior_vae, vamp_prior  # noqa: F401
+from tfvae.models import lstm_baseline, vrnn  # noqa: F401  (VRNN report: VRNN, LSTM baseline)
+# VRNN report: Gaussian-mixture VRNNs
+from tfvae.models import gmvrnn_gumbel, gmvrnn_variational  # noqa: F401
 from tfvae.models.base import LatentVariableModel
 
 
