@@ -12,7 +12,6 @@ The CP-VAE's KL splits as B = B1 + B2 (eq. 8):
 
 Everything is computed in float32.
 """
-import math
 
 import keras
 import numpy as np
@@ -20,10 +19,10 @@ import tensorflow as tf
 import tensorflow_probability as tfp
 
 from tfvae import random_ops
+from tfvae.distributions.gaussian import HALF_LOG_2PI as _HALF_LOG_2PI
 
 tfd = tfp.distributions
 
-_HALF_LOG_2PI = 0.5 * math.log(2.0 * math.pi)
 
 
 # ------------------------------------------------------------ closed-form pieces

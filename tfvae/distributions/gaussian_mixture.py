@@ -31,6 +31,8 @@ import tensorflow as tf
 import tensorflow_probability as tfp
 
 from tfvae import random_ops
+# KL of two diagonal Gaussians (appendix eq. 20), used by gmvae_terms.
+from tfvae.distributions.gaussian import diag_gaussian_kl  # noqa: F401
 
 tfd = tfp.distributions
 
@@ -49,14 +51,6 @@ def mixture_parameters(mixture: tfd.MixtureSameFamily):
   components = mixture.components_distribution
   log_pi = tf.nn.log_softmax(mixture.mixture_distribution.logits_parameter(), axis=-1)
   return log_pi, components.mean(), components.stddev()
-
-
-def diag_gaussian_kl(loc_p, scale_p, loc_q, scale_q):
-  """KL(N(loc_p, diag scale_p^2) || N(loc_q, diag scale_q^2)), summed over the last
-  axis (appendix eq. 20 for diagonal covariances)."""
-  ratio = tf.square(scale_p / scale_q)
-  mahalanobis = tf.square((loc_p - loc_q) / scale_q)
-  return 0.5 * tf.reduce_sum(ratio + mahalanobis - 1.0 - tf.math.log(ratio), axis=-1)
 
 
 def categorical_kl(log_p, log_q):

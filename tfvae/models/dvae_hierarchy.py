@@ -19,33 +19,23 @@ sharing (appendix H):
 Without an RBM (``zeta_size == 0``) p(zz_1) is N(0, I), the "RBM removed" ablation.
 Posterior networks are not shared: q_m is a network of [x, zeta, zz_1, ..., zz_{m-1}].
 """
-import math
 from typing import Sequence
 
 import keras
 import tensorflow as tf
 
 from tfvae import random_ops
+from tfvae.distributions.gaussian import diag_gaussian_kl, normal_log_density
 from tfvae.nets.normalized_mlp import NormalizedMLP, track_as_attributes
-
-_HALF_LOG_2PI = 0.5 * math.log(2.0 * math.pi)
-
 
 def _gaussian_params(out, min_scale):
   loc, raw = tf.split(tf.cast(out, tf.float32), 2, axis=-1)
   return loc, tf.nn.softplus(raw) + min_scale
 
 
-def gaussian_kl(loc_q, scale_q, loc_p, scale_p):
-  """KL[N(loc_q, scale_q^2) || N(loc_p, scale_p^2)] summed over the last axis."""
-  ratio = tf.square(scale_q / scale_p)
-  return 0.5 * tf.reduce_sum(ratio + tf.square((loc_q - loc_p) / scale_p) - 1.0
-                             - tf.math.log(ratio), -1)
-
-
 def gaussian_log_prob(x, loc, scale):
-  z = (x - loc) / scale
-  return tf.reduce_sum(-0.5 * tf.square(z) - tf.math.log(scale) - _HALF_LOG_2PI, -1)
+  """log N(x; loc, diag scale^2), summed over the last axis."""
+  return tf.reduce_sum(normal_log_density(x, loc, scale), -1)
 
 
 def sharing_groups(num_layers: int, sharing):
@@ -135,7 +125,7 @@ class ContinuousHierarchy(keras.layers.Layer):
                                        seed=tf.random.experimental.stateless_fold_in(seed, m))
       z = loc_q + scale_q * eps
       loc_p, scale_p = self._prior(m, zeta, zs, batch, training)
-      kl += gaussian_kl(loc_q, scale_q, loc_p, scale_p)
+      kl += diag_gaussian_kl(loc_q, scale_q, loc_p, scale_p)
       log_ratio += gaussian_log_prob(z, loc_p, scale_p) - gaussian_log_prob(z, loc_q, scale_q)
       zs.append(z)
     return zs, kl, log_ratio

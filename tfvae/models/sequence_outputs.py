@@ -18,13 +18,13 @@ is the log-likelihood and each piece can be monitored. The mixture log-density i
 with a log-sum-exp (tested against ``tfd.MixtureSameFamily``); sampling draws the component
 by Gumbel-max and then the Gaussian, all from stateless seeds.
 """
-import math
 
 import keras
 import tensorflow as tf
 import tensorflow_probability as tfp
 
 from tfvae import random_ops
+from tfvae.distributions.gaussian import HALF_LOG_2PI as _HALF_LOG_2PI
 
 tfd = tfp.distributions
 
@@ -33,7 +33,6 @@ OUTPUTS = ("gaussian", "gmm", "bernoulli", "pen_gaussian", "pen_gmm")
 OUTPUTS_FOR_KIND = {"real": ("gaussian", "gmm"), "binary": ("bernoulli",),
                     "pen": ("pen_gaussian", "pen_gmm")}
 DEFAULT_OUTPUT = {"real": "gaussian", "binary": "bernoulli", "pen": "pen_gaussian"}
-_HALF_LOG_2PI = 0.5 * math.log(2.0 * math.pi)
 
 
 class SequenceOutput(keras.layers.Layer):
