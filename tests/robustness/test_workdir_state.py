@@ -131,11 +131,17 @@ def test_export_once_per_checkpoint_and_no_leftover_tmp(tmp_path):
   live = base / "tiny" / f".tmp-9-{os.getpid()}"  # an export in progress: kept
   live.mkdir()
   origin = versions.checkpoint_origin(str(workdir), result.checkpoint)
-  first = export_sampler(result.model, str(base), "tiny", origin=origin)
-  again = export_sampler(result.model, str(base), "tiny", origin=origin)
+  first = export_sampler(result.model, str(base), "tiny", origin=origin,
+                         reuse_existing=True)
+  again = export_sampler(result.model, str(base), "tiny", origin=origin,
+                         reuse_existing=True)
   assert first == again == str(base / "tiny" / "1")
   assert sorted(os.listdir(base / "tiny")) == [f".tmp-9-{os.getpid()}", "1"]
   result = _train(workdir, epochs=3)  # a new checkpoint: a new version
   newer = export_sampler(result.model, str(base), "tiny",
-                         origin=versions.checkpoint_origin(str(workdir), result.checkpoint))
+                         origin=versions.checkpoint_origin(str(workdir), result.checkpoint),
+                         reuse_existing=True)
   assert newer == str(base / "tiny" / "2")
+  explicit = export_sampler(result.model, str(base), "tiny",  # tfvae-export: always new
+                            origin=versions.checkpoint_origin(str(workdir), result.checkpoint))
+  assert explicit == str(base / "tiny" / "3")
