@@ -23,6 +23,10 @@ Each network's linear output is [mu, u] and the standard deviation is, by ``scal
 ``"softplus"``: sigma = softplus(u) + ``min_scale`` (the default), or ``"exp"``:
 sigma = exp(u), u the log-standard deviation as in the paper (section 5: "the neural
 networks output the mean and log-standard deviation of a diagonal-covariance Gaussian").
+With ``"exp"`` each layer's sample can grow exponentially with the one before (layer m's
+sigma scales the input of layer m + 1): at the default initialisation, the paper-sized
+configs (``configs/dvae_*_paper.py``) overflow on a batch of 100 images (Caltech: an
+infinite sample in layer 4 of 12, NaN after), so they use ``"softplus"``.
 """
 from typing import Sequence
 
