@@ -9,7 +9,7 @@ batch norm, KL warm-up (strength 20 over 5 epochs: kl_weight 1/20 -> 1) and RBM 
 Sized for a CPU. The paper's static-MNIST model (appendix H, table 2) is larger:
 posterior_hidden=(2000, 2000), continuous_layers=20, continuous_dim=256,
 prior_hidden=(2000,), prior_sharing="2", rbm_chains=20 * batch_size, rbm_gibbs_steps=100,
-evaluated with 10^4 importance samples; pass those as --config.model.* overrides.
+evaluated with 10^4 importance samples: ``dvae_binarized_mnist_paper.py`` is that model.
 """
 import ml_collections
 

@@ -4,7 +4,8 @@ The data are not shipped: set --config.dataset.path to caltech101_silhouettes_28
 (e.g. ../shared/data/caltech101_silhouettes/ in this project). Appendix H uses, for this
 small dataset, strong prior regularisation: 12 continuous layers of 80 units, prior
 networks of 100 hidden units and complete recurrent parameter sharing; that prior is
-kept here, with a smaller posterior for a CPU (the paper: two layers of 2000 units).
+kept here, with a smaller posterior for a CPU (the paper: two layers of 2000 units, as in
+``dvae_caltech_paper.py``).
 """
 import ml_collections
 

@@ -48,7 +48,8 @@ def _eager_step(model, x):
 @pytest.mark.parametrize("settings", [
     {}, {"smoothing": "mixture_of_ramps"}, {"smoothing": "spike_and_gaussian"},
     {"rbm_sides": (0, 0), "continuous_layers": 2}, {"prior_sharing": "complete",
-                                                    "continuous_layers": 2}])
+                                                    "continuous_layers": 2},
+    {"continuous_scale": "exp", "prior_sharing": 2, "continuous_layers": 2}])
 def test_elbo_terms_agree_with_mean_log_importance_weight(settings):
   """loss_terms (analytic entropies, z_hat, Gaussian KLs) and log w (sampled z, log-density
   ratios) are two unbiased estimators of the same ELBO; with exact log Z they must agree."""
@@ -172,7 +173,25 @@ def test_sample_evolution_png(tmp_path):
   assert np.all(np.isfinite(evo))
 
 
+def test_continuous_scale_is_exp_of_the_log_standard_deviation():
+  """``continuous_scale="exp"``: the networks' second output half is log sigma (section 5);
+  the default is softplus + 1e-3. The choice survives ``get_config``."""
+  from tfvae.models.dvae_hierarchy import _gaussian_params  # pylint: disable=g-import-not-at-top
+  out = tf.constant([[0.5, -1.0, 2.0, -3.0]])
+  loc, scale = _gaussian_params(out, 1e-3, "exp")
+  np.testing.assert_allclose(loc.numpy(), [[0.5, -1.0]])
+  np.testing.assert_allclose(scale.numpy(), np.exp([[2.0, -3.0]]), rtol=1e-6)
+  _, scale = _gaussian_params(out, 1e-3)
+  np.testing.assert_allclose(scale.numpy(), np.logaddexp(0, [[2.0, -3.0]]) + 1e-3, rtol=1e-6)
+  model = _tiny(continuous_scale="exp")
+  assert model.hierarchy.scale_kind == "exp"
+  assert DiscreteVAE.from_config(model.get_config()).hierarchy.scale_kind == "exp"
+  assert _tiny().hierarchy.scale_kind == "softplus"
+
+
 def test_bad_settings():
+  with pytest.raises(ValueError, match="continuous scale"):
+    DiscreteVAE(D, continuous_scale="log")
   with pytest.raises(ValueError, match="rbm_sides"):
     DiscreteVAE(D, rbm_sides=(3,))
   with pytest.raises(ValueError, match="continuous_layers"):

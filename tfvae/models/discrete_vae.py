@@ -62,6 +62,10 @@ class DiscreteVAE(LatentVariableModel):
   Ablations of appendix J by config: ``continuous_layers=0`` (no continuous layers),
   ``decoder_hidden=()`` (linear decoder), ``rbm_couplings=False`` (factorial RBM),
   ``posterior_groups=1`` (factorial posterior).
+
+  ``continuous_scale``: standard deviation of the Gaussian layers from the networks'
+  output u, ``"softplus"`` (softplus(u) + 1e-3) or ``"exp"`` (exp(u), u the
+  log-standard deviation of section 5); see ``dvae_hierarchy``.
   """
 
   loss_term_names = ("loss", "elbo", "elbo_plus_log_z", "reconstruction", "kl",
@@ -79,6 +83,7 @@ class DiscreteVAE(LatentVariableModel):
                continuous_layers: int = 2, continuous_dim: int = 32,
                continuous_posterior_hidden: Sequence[int] = (256,),
                prior_hidden: Sequence[int] = (128,), prior_sharing="none",
+               continuous_scale: str = "softplus",
                decoder_hidden: Sequence[int] = (), likelihood: str = "bernoulli",
                activation: str = "relu", norm: str = "laplacian",
                sample_gibbs_steps: int = 1000, figure_gibbs_steps: int = 100,
@@ -106,9 +111,10 @@ class DiscreteVAE(LatentVariableModel):
         continuous_dim=continuous_dim,
         continuous_posterior_hidden=list(continuous_posterior_hidden),
         prior_hidden=list(prior_hidden), prior_sharing=prior_sharing,
-        decoder_hidden=list(decoder_hidden), likelihood=likelihood, activation=activation,
-        norm=norm, sample_gibbs_steps=sample_gibbs_steps,
-        figure_gibbs_steps=figure_gibbs_steps, figure_chains=figure_chains,
+        continuous_scale=continuous_scale, decoder_hidden=list(decoder_hidden),
+        likelihood=likelihood, activation=activation, norm=norm,
+        sample_gibbs_steps=sample_gibbs_steps, figure_gibbs_steps=figure_gibbs_steps,
+        figure_chains=figure_chains,
         figure_group=figure_group, log_z_refresh_every=log_z_refresh_every,
         log_z_refresh=log_z_refresh, seed=seed)
     if self.num_rbm:
@@ -143,7 +149,8 @@ class DiscreteVAE(LatentVariableModel):
                                     name="log_beta")
     self.hierarchy = ContinuousHierarchy(
         continuous_layers, continuous_dim, self.num_rbm, continuous_posterior_hidden,
-        prior_hidden, prior_sharing, activation, norm, name="hierarchy")
+        prior_hidden, prior_sharing, activation, norm, scale=continuous_scale,
+        name="hierarchy")
     self.decoder = NormalizedMLP(decoder_hidden, None, activation, norm, name="decoder")
     self.likelihood = LikelihoodHead(likelihood, self.input_size, name="likelihood")
 

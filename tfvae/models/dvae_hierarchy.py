@@ -18,6 +18,15 @@ sharing (appendix H):
 
 Without an RBM (``zeta_size == 0``) p(zz_1) is N(0, I), the "RBM removed" ablation.
 Posterior networks are not shared: q_m is a network of [x, zeta, zz_1, ..., zz_{m-1}].
+
+Each network's linear output is [mu, u] and the standard deviation is, by ``scale``,
+``"softplus"``: sigma = softplus(u) + ``min_scale`` (the default), or ``"exp"``:
+sigma = exp(u), u the log-standard deviation as in the paper (section 5: "the neural
+networks output the mean and log-standard deviation of a diagonal-covariance Gaussian").
+With ``"exp"`` each layer's sample can grow exponentially with the one before (layer m's
+sigma scales the input of layer m + 1): at the default initialisation, the paper-sized
+configs (``configs/dvae_*_paper.py``) overflow on a batch of 100 images (Caltech: an
+infinite sample in layer 4 of 12, NaN after), so they use ``"softplus"``.
 """
 from typing import Sequence
 
@@ -28,8 +37,14 @@ from tfvae import random_ops
 from tfvae.distributions.gaussian import diag_gaussian_kl, normal_log_density
 from tfvae.nets.normalized_mlp import NormalizedMLP, track_as_attributes
 
-def _gaussian_params(out, min_scale):
+
+SCALES = ("softplus", "exp")
+
+
+def _gaussian_params(out, min_scale, scale="softplus"):
   loc, raw = tf.split(tf.cast(out, tf.float32), 2, axis=-1)
+  if scale == "exp":  # raw is the log-standard deviation
+    return loc, tf.exp(raw)
   return loc, tf.nn.softplus(raw) + min_scale
 
 
@@ -56,11 +71,14 @@ class ContinuousHierarchy(keras.layers.Layer):
   def __init__(self, num_layers: int, latent_dim: int, zeta_size: int,
                posterior_hidden: Sequence[int] = (256,), prior_hidden: Sequence[int] = (128,),
                sharing="none", activation: str = "relu", norm: str = "laplacian",
-               min_scale: float = 1e-3, **kwargs):
+               min_scale: float = 1e-3, scale: str = "softplus", **kwargs):
     super().__init__(**kwargs)
+    if scale not in SCALES:
+      raise ValueError(f"continuous scale must be one of {SCALES}, got {scale!r}")
     self.num_layers, self.latent_dim = int(num_layers), int(latent_dim)
     self.zeta_size = int(zeta_size)
     self.min_scale = float(min_scale)
+    self.scale_kind = scale
     self.groups = sharing_groups(self.num_layers, sharing)
     d = self.latent_dim
     self.posterior_nets = [NormalizedMLP(posterior_hidden, 2 * d, activation, norm,
@@ -102,12 +120,12 @@ class ContinuousHierarchy(keras.layers.Layer):
         return tf.zeros([batch, self.latent_dim]), tf.ones([batch, self.latent_dim])
       net = self.prior_nets[self.groups[m]]
       return _gaussian_params(net(self._summary(zeta, zs[:m]), training=training),
-                              self.min_scale)
+                              self.min_scale, self.scale_kind)
     net = self.prior_nets[m]
     if net is None:
       return tf.zeros([batch, self.latent_dim]), tf.ones([batch, self.latent_dim])
     return _gaussian_params(net(self._summary(zeta, zs[:m]), training=training),
-                            self.min_scale)
+                            self.min_scale, self.scale_kind)
 
   # ------------------------------------------------------------------ passes
   def posterior(self, x, zeta, seed, training=False):
@@ -120,7 +138,7 @@ class ContinuousHierarchy(keras.layers.Layer):
     for m in range(self.num_layers):
       inputs = tf.concat([x] + ([zeta] if self.zeta_size else []) + zs, -1)
       loc_q, scale_q = _gaussian_params(self.posterior_nets[m](inputs, training=training),
-                                        self.min_scale)
+                                        self.min_scale, self.scale_kind)
       eps = random_ops.stateless_normal(tf.shape(loc_q),
                                        seed=tf.random.experimental.stateless_fold_in(seed, m))
       z = loc_q + scale_q * eps
