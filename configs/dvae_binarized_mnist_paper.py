@@ -156,7 +156,7 @@ def get_config():
                      log_z=dict(method="parallel_tempering", num_temperatures=100,
                                 num_sweeps=20000, num_runs=16, burn_in=0.5))
   config.export = dict(enabled=True, name="dvae_binarized_mnist_paper",
-                       base_dir="saved_models")
+                       base_dir="")
   # Serving limits of the export (tfvae/export/limits.py, saved_models/README.md).
   config.export.max_num_samples = 10000
   config.export.max_gibbs_steps = 10000

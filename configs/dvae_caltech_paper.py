@@ -159,7 +159,7 @@ def get_config():
   config.eval = dict(iwae_samples=10000, chunk_size=500, batch_size=20, seed=0,
                      log_z=dict(method="parallel_tempering", num_temperatures=100,
                                 num_sweeps=20000, num_runs=16, burn_in=0.5))
-  config.export = dict(enabled=True, name="dvae_caltech_paper", base_dir="saved_models")
+  config.export = dict(enabled=True, name="dvae_caltech_paper", base_dir="")
   # Serving limits of the export (tfvae/export/limits.py, saved_models/README.md).
   config.export.max_num_samples = 10000
   config.export.max_gibbs_steps = 10000
