@@ -26,6 +26,12 @@ def _budget(row: dict) -> str:
     text += f" of {source['entry']}, evaluated here"
   elif source:  # the time columns cover only the epochs trained after the copy
     text += f", continued from {source['entry']} at epoch {source['epochs']}"
+  done = row.get("epochs_done")
+  if done is not None and not steps and done < row["epochs"]:
+    text += f", early stop at {done}"
+  evaluated = (row.get("test") or {}).get("checkpoint_epoch")
+  if evaluated is not None and evaluated != (done if done is not None else row["epochs"]):
+    text += f", best epoch {evaluated} evaluated"
   return text
 
 
