@@ -24,6 +24,11 @@ VARIANTS: Dict[str, Dict[str, object]] = {
                           precision="float32"),
     "fit_xla_spe50_bf16": dict(loop="fit", jit_compile=True, steps_per_execution=50,
                                precision="mixed_bfloat16"),
+    # One step per call, for large models whose step takes seconds (DVAE at paper size).
+    "fit_bf16": dict(loop="fit", jit_compile=False, steps_per_execution=1,
+                     precision="mixed_bfloat16"),
+    "fit_xla_bf16": dict(loop="fit", jit_compile=True, steps_per_execution=1,
+                         precision="mixed_bfloat16"),
 }
 
 
