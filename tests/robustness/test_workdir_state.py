@@ -145,3 +145,17 @@ def test_export_once_per_checkpoint_and_no_leftover_tmp(tmp_path):
   explicit = export_sampler(result.model, str(base), "tiny",  # tfvae-export: always new
                             origin=versions.checkpoint_origin(str(workdir), result.checkpoint))
   assert explicit == str(base / "tiny" / "3")
+
+
+def test_history_holds_every_logged_key(tmp_path):
+  """history.json records what the callbacks add to the logs (posterior statistics,
+  throughput, schedules), not only the loss terms."""
+  config = run_config()
+  config.train.schedules = {"kl_weight": dict(kind="linear", start=0.0, end=1.0,
+                                              duration=2, unit="epoch")}
+  keras.backend.clear_session()
+  train(config, str(tmp_path / "run"), log=_quiet)
+  logs = json.loads((tmp_path / "run" / "history.json").read_text())[0]["logs"]
+  for key in ("loss", "val_elbo", "val_active_units", "examples_per_sec",
+              "schedule_kl_weight"):
+    assert len(logs[key]) == 2, (key, sorted(logs))

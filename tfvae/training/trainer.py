@@ -273,9 +273,7 @@ def _train_locked(config, workdir, out_dir, strategy, splits, model, changes, lo
     stopping_cb = EarlyStoppingCallback(
         stopping, Checkpointer(best_checkpoint_dir(out_dir), model, max_to_keep=1), log=log)
     callbacks.append(stopping_cb)
-  history_writer = HistoryWriter(os.path.join(out_dir, "history.json"), initial_epoch,
-                                 config_changes=changes if initial_epoch else ())
-  callbacks += [throughput, checkpoint_cb, history_writer]
+  callbacks += [throughput, checkpoint_cb]
   if hasattr(model, "posterior") and hasattr(model, "encode"):
     callbacks.append(cb.PosteriorStatistics(splits.eval_array("valid")[:1000]))
   sample_cb = None
@@ -288,6 +286,9 @@ def _train_locked(config, workdir, out_dir, strategy, splits, model, changes, lo
     cb.write_hparams(tensorboard_dir, config)
     callbacks.append(keras.callbacks.TensorBoard(tensorboard_dir, write_graph=False,
                                                  update_freq="epoch", profile_batch=0))
+  # Last, so that it records every key the callbacks above added to the epoch's logs.
+  callbacks.append(HistoryWriter(os.path.join(out_dir, "history.json"), initial_epoch,
+                                 config_changes=changes if initial_epoch else ()))
 
   history = {}
   if stopping is not None and stopping.should_stop(initial_epoch):
