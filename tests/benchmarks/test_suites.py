@@ -194,6 +194,23 @@ def test_a_baseline_of_another_suite_is_read_from_that_suites_folder(tmp_path):
   assert "no baseline run" in messages[0] and "gone" in messages[0]
 
 
+def test_a_baseline_whose_run_folder_is_gone_pairs_from_the_committed_lists(tmp_path):
+  from tfvae.benchmarks.run_suite import add_paired_differences  # pylint: disable=g-import-not-at-top
+  from tfvae.evaluation.paired_difference import per_example_path  # pylint: disable=g-import-not-at-top
+  base = np.linspace(-120.0, -80.0, 50)
+  test = {"split": "test", "subset": "all", "examples": 50}
+  rows = [{"entry": "base", "test": dict(test, nll=float(-base.mean()))},
+          {"entry": "flow", "test": dict(test, nll=float(-(base + 2.0).mean()))}]
+  np.save(per_example_path(str(tmp_path / "flow.json")), base + 2.0)  # base.npy is gone
+  entries = [suites.Entry("base", "c.py"), suites.Entry("flow", "c.py", paired_with="base")]
+  messages = []
+  add_paired_differences(rows, entries, str(tmp_path), log=messages.append)
+  assert "paired" not in rows[1] and "no per-example values" in messages[0]
+  add_paired_differences(rows, entries, str(tmp_path), log=messages.append,
+                         kept={"base": [float(v) for v in base]})
+  assert rows[1]["paired"]["difference"] == pytest.approx(2.0)
+
+
 def test_paired_difference_refuses_different_example_subsets(tmp_path):
   from tfvae.benchmarks.run_suite import add_paired_differences  # pylint: disable=g-import-not-at-top
   from tfvae.evaluation.paired_difference import per_example_path  # pylint: disable=g-import-not-at-top

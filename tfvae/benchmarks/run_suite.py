@@ -62,11 +62,35 @@ def _baseline_json(other: str, workdir: str) -> str:
   return os.path.join(workdir, f"{other}.json")
 
 
-def add_paired_differences(rows: list, entries, workdir: str, log=print) -> None:
+def _per_example_values(entry: str, json_path: str, kept: dict):
+  """The per-example values of ``entry``: the array beside its JSON in the run folder, or
+  else the list kept in the suite's committed ``.per_example.json`` (``kept``); None if
+  neither has them."""
+  from tfvae.evaluation import paired_difference as paired  # pylint: disable=g-import-not-at-top
+  path = paired.per_example_path(json_path)
+  if os.path.exists(path):
+    return np.load(path)
+  if entry in kept:
+    return np.asarray(kept[entry], np.float64)
+  return None
+
+
+def kept_per_example(json_path: str) -> dict:
+  """The per-entry lists of the suite's ``.per_example.json`` beside ``json_path``."""
+  path = json_path[:-len(".json")] + ".per_example.json"
+  if not os.path.exists(path):
+    return {}
+  with open(path) as f:
+    return json.load(f)["entries"]
+
+
+def add_paired_differences(rows: list, entries, workdir: str, log=print,
+                           kept: Optional[dict] = None) -> None:
   """For each row whose entry names ``paired_with``: the paired difference of its test
   log-likelihood and the other entry's, over the same examples (positive: this entry is
   better), from the per-example values beside their JSONs in ``workdir`` (a baseline of
-  another suite, ``suite:name``, is read from that suite's run folder)."""
+  another suite, ``suite:name``, is read from that suite's run folder), or, for a run
+  folder that is gone, from the suite's committed per-example lists ``kept``."""
   from tfvae.evaluation import paired_difference as paired  # pylint: disable=g-import-not-at-top
   partners = {e.name: e.paired_with for e in entries if e.paired_with}
   tests = {r["entry"]: r.get("test") for r in rows if "error" not in r}
@@ -84,14 +108,15 @@ def add_paired_differences(rows: list, entries, workdir: str, log=print) -> None
         other_test = json.load(f).get("test")
     if not other_test:
       continue
-    paths = [paired.per_example_path(p)
-             for p in (os.path.join(workdir, f"{row['entry']}.json"), other_json)]
-    if not all(os.path.exists(p) for p in paths):
+    values = [_per_example_values(name, path, kept or {}) for name, path in
+              ((row["entry"], os.path.join(workdir, f"{row['entry']}.json")),
+               (other, other_json))]
+    if any(v is None for v in values):
       log(f"    {row['entry']}: no per-example values for the paired difference")
       continue
     try:
-      diff = paired.compare_summaries(tests[row["entry"]], np.load(paths[0]), other_test,
-                                      np.load(paths[1]), (row["entry"], other))
+      diff = paired.compare_summaries(tests[row["entry"]], values[0], other_test,
+                                      values[1], (row["entry"], other))
     except ValueError as e:
       log(f"    {row['entry']}: no paired difference: {e}")
       continue
@@ -213,7 +238,8 @@ def run_suite(suite: str, repo_root: str, workdir: str, docs_dir: str,
                          if e.name in rows or e.name in previous]
     result["partial_rerun"] = list(entries)
   # After the merge, so that a re-run entry pairs with a baseline kept from the last run.
-  add_paired_differences(result["entries"], get_suite(suite), workdir, log)
+  add_paired_differences(result["entries"], get_suite(suite), workdir, log,
+                         kept=kept_per_example(json_path))
   os.makedirs(os.path.dirname(json_path), exist_ok=True)
   result["json_path"] = os.path.relpath(json_path, repo_root)
   tmp = json_path + ".tmp"
