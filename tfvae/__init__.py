@@ -8,8 +8,8 @@ __version__ = "0.1.0"
 
 # The Python API (tfvae/api.py), imported on first use so that ``import tfvae`` does not
 # import TensorFlow (the command-line tools check their flags before it).
-__all__ = ["list_models", "make_model", "iwae_nll", "export_sampler", "load_dataset",
-           "train", "load_config"]
+__all__ = ["list_models", "make_model", "load_model", "iwae_nll", "export_sampler",
+           "load_dataset", "train", "load_config"]
 
 
 def __getattr__(name):

@@ -7,6 +7,7 @@
   model.fit(x_train, batch_size=100, epochs=10)      # numpy or tf.data of x
   tfvae.iwae_nll(model, x_test, num_samples=5000)    # -log p(x), IWAE bound
   tfvae.export_sampler(model, "saved_models", "my_vae")
+  model.save("my_vae.keras"); model = tfvae.load_model("my_vae.keras")
 """
 import math
 from typing import Dict, List
@@ -35,6 +36,15 @@ def make_model(name: str, seed: int = 0, **settings):
     if "keyword argument" in str(e):  # an unknown setting (Python's or Keras' message)
       message += f"; valid settings: {', '.join(sorted(model_settings(cls) - {'seed'}))}"
     raise TypeError(message) from e
+
+
+def load_model(path: str, compile: bool = True):  # pylint: disable=redefined-builtin
+  """``keras.models.load_model`` of a ``model.save("m.keras")`` file of any family (the
+  families are registered with Keras by importing them first; a plain
+  ``keras.models.load_model`` works too once ``tfvae.models`` is imported)."""
+  import keras  # pylint: disable=g-import-not-at-top
+  import tfvae.models  # noqa: F401  pylint: disable=g-import-not-at-top,unused-import
+  return keras.models.load_model(path, compile=compile)
 
 
 def iwae_nll(model, x, num_samples: int = 5000, batch_size: int = 100,

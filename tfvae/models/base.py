@@ -21,7 +21,10 @@ folds in the replica id, so replicas draw different, reproducible noise. ``train
 minimises the batch-mean loss / R because Keras' optimizer sums the replicas' gradients:
 the update equals the single-replica update at equal global batch.
 """
+import inspect
+
 import keras
+import numpy as np
 import tensorflow as tf
 from keras.src.backend import AutocastScope  # no public alias in Keras 3
 
@@ -30,11 +33,69 @@ from tfvae.export import request_checks
 from tfvae.training import distribute
 
 
+def _plain(value):
+  """A constructor argument as plain JSON-able Python (a ``.keras`` file's config is
+  JSON): ConfigDicts and dicts to dicts, tuples to lists, numpy values to Python."""
+  if hasattr(value, "to_dict"):  # ml_collections.ConfigDict
+    value = value.to_dict()
+  if isinstance(value, dict):
+    return {str(k): _plain(v) for k, v in value.items()}
+  if isinstance(value, (list, tuple)):
+    return [_plain(v) for v in value]
+  if isinstance(value, np.ndarray):
+    return value.tolist()
+  if isinstance(value, np.generic):
+    return value.item()
+  return value
+
+
+def _ones(shape):
+  """A float32 batch of ones of a saved build shape (``None`` dimensions as 1)."""
+  return tf.ones([1 if d is None else int(d) for d in shape], tf.float32)
+
+
 class LatentVariableModel(keras.Model):
-  """Keras model whose ``train_step``/``test_step`` optimise ``loss_terms``."""
+  """Keras model whose ``train_step``/``test_step`` optimise ``loss_terms``.
+
+  ``model.save("m.keras")`` / ``keras.models.load_model`` round-trip every family: the
+  file holds the constructor arguments (``get_config``, recorded when the model is made)
+  and the weights; loading rebuilds the family, calls it once on the saved input shape
+  to create every layer, then reads the weights (``tfvae.load_model`` imports the
+  families first).
+  """
 
   #: names of the scalars returned by ``loss_terms`` (subclasses extend this).
   loss_term_names = ("loss", "elbo", "reconstruction", "kl")
+
+  def __init_subclass__(cls, **kwargs):
+    """Registers every family for ``keras.models.load_model`` as ``tfvae>ClassName``."""
+    super().__init_subclass__(**kwargs)
+    if f"tfvae>{cls.__name__}" not in keras.saving.get_custom_objects():
+      keras.saving.register_keras_serializable(package="tfvae")(cls)
+
+  def __new__(cls, *args, **kwargs):
+    """Records the constructor arguments for ``get_config``: every keyword argument of
+    the family's ``__init__`` chain, its default where not given."""
+    instance = super().__new__(cls, *args, **kwargs)
+    arguments = {}
+    for klass in reversed(cls.__mro__):  # base first: a subclass's default wins
+      if isinstance(klass, type) and issubclass(klass, LatentVariableModel):
+        for p in inspect.signature(klass.__init__).parameters.values():
+          if p.name != "self" and p.default is not p.empty and p.kind not in (
+              p.VAR_POSITIONAL, p.VAR_KEYWORD):
+            arguments[p.name] = p.default
+    try:
+      bound = inspect.signature(cls.__init__).bind(None, *args, **kwargs).arguments
+    except TypeError:  # __init__ itself raises the clear error
+      bound = {}
+    parameters = inspect.signature(cls.__init__).parameters
+    for name, value in list(bound.items())[1:]:
+      if parameters[name].kind == inspect.Parameter.VAR_KEYWORD:
+        arguments.update(value)
+      else:
+        arguments[name] = value
+    instance._constructor_arguments = _plain(arguments)  # pylint: disable=protected-access
+    return instance
 
   def __init__(self, seed: int = 0, **kwargs):
     super().__init__(**kwargs)
@@ -105,6 +166,33 @@ class LatentVariableModel(keras.Model):
       raise ValueError(f"{type(self).__name__} needs an image_shape to draw samples")
     out = self.sample(num_samples, tf.constant([seed, 0], tf.int32))
     return write_image_grid(path, out["probs"].numpy(), image_shape)
+
+  # ---------------------------------------------------------- serialization
+  def get_config(self):
+    """The constructor arguments the model was made with (what ``from_config`` takes)
+    and its name (so that the reloaded weights keep their paths)."""
+    return dict(self._constructor_arguments, name=self.name)
+
+  @classmethod
+  def from_config(cls, config):
+    return cls(**config)
+
+  def build(self, input_shape=None):
+    """Sublayers are built by the first call (``model(x)``), whose tensors fix their
+    sizes; Keras' default would trace ``call`` symbolically and warn about unbuilt
+    state."""
+    del input_shape
+    self.built = True
+
+  def build_from_config(self, config):
+    """Before ``load_model`` reads the weights: one call on a batch of ones of the saved
+    input shape (a tensor or a dict of them) creates every layer, as the trainer's first
+    call does (the weights read afterwards overwrite whatever the call changed)."""
+    shape = config.get("input_shape")
+    if shape is None:
+      return
+    self(({k: _ones(v) for k, v in shape.items()} if isinstance(shape, dict)
+          else _ones(shape)))
 
   # ------------------------------------------------------------- keras steps
   @property

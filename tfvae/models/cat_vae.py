@@ -23,7 +23,6 @@ from tfvae.registry import MODELS
 
 
 @MODELS.register("cat_vae")
-@keras.saving.register_keras_serializable(package="tfvae")
 class CatVAE(MultiSampleVAE):
   """VAE with d relaxed categorical latents of C categories."""
 
@@ -44,12 +43,6 @@ class CatVAE(MultiSampleVAE):
     self.temperature = self.add_weight(
         shape=(), dtype="float32", trainable=False, name="temperature",
         initializer=keras.initializers.Constant(float(temperature)))
-
-  def get_config(self):
-    config = super().get_config()
-    config.update(num_categories=self.num_categories,
-                  temperature=float(self.temperature.numpy()), iwae_latent=self.iwae_latent)
-    return config
 
   # ------------------------------------------------------------------ latent
   @property

@@ -37,7 +37,6 @@ from tfvae.registry import MODELS
 
 
 @MODELS.register("cg_bpef_vae")
-@keras.saving.register_keras_serializable(package="tfvae")
 class CGBPEFVAE(MultiSampleVAE):
   """VAE with d coarse-grained BPEF latents on [-1, 1] (R grid points, order M)."""
 
@@ -65,13 +64,6 @@ class CGBPEFVAE(MultiSampleVAE):
     self.temperature = self.add_weight(
         shape=(), dtype="float32", trainable=False, name="temperature",
         initializer=keras.initializers.Constant(float(temperature)))
-
-  def get_config(self):
-    config = super().get_config()
-    config.update(order=self.order, grid_points=self.grid_points,
-                  temperature=float(self.temperature.numpy()),
-                  learn_prior=self.learn_prior, iwae_latent=self.iwae_latent)
-    return config
 
   # ------------------------------------------------------------------ latent
   @property

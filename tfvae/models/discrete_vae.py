@@ -55,7 +55,6 @@ from tfvae.registry import MODELS
 
 
 @MODELS.register("discrete_vae")
-@keras.saving.register_keras_serializable(package="tfvae")
 class DiscreteVAE(LatentVariableModel):
   """Discrete VAE (section 5). ``rbm_sides=(0, 0)`` removes the RBM entirely.
 
@@ -98,25 +97,6 @@ class DiscreteVAE(LatentVariableModel):
     self.figure_chains, self.figure_group = int(figure_chains), int(figure_group)
     self.log_z_refresh_every = int(log_z_refresh_every)
     self.log_z_refresh = dict(log_z_refresh or {"method": "auto"})
-    self._config = dict(
-        input_size=input_size, rbm_sides=list(self.rbm_sides), rbm_couplings=rbm_couplings,
-        rbm_chains=rbm_chains, rbm_gibbs_steps=rbm_gibbs_steps,
-        rbm_rao_blackwell=rbm_rao_blackwell, rbm_weight_scale=rbm_weight_scale,
-        posterior_groups=posterior_groups, posterior_hidden=list(posterior_hidden),
-        posterior_logit_bounds=(list(posterior_logit_bounds)
-                                if posterior_logit_bounds is not None else None),
-        smoothing=smoothing, beta=beta, beta_trainable=beta_trainable, beta_cap=beta_cap,
-        smoothing_prior_loc=smoothing_prior_loc,
-        smoothing_prior_scale=smoothing_prior_scale, continuous_layers=continuous_layers,
-        continuous_dim=continuous_dim,
-        continuous_posterior_hidden=list(continuous_posterior_hidden),
-        prior_hidden=list(prior_hidden), prior_sharing=prior_sharing,
-        continuous_scale=continuous_scale, decoder_hidden=list(decoder_hidden),
-        likelihood=likelihood, activation=activation, norm=norm,
-        sample_gibbs_steps=sample_gibbs_steps, figure_gibbs_steps=figure_gibbs_steps,
-        figure_chains=figure_chains,
-        figure_group=figure_group, log_z_refresh_every=log_z_refresh_every,
-        log_z_refresh=log_z_refresh, seed=seed)
     if self.num_rbm:
       if len(self.rbm_sides) != 2 or min(self.rbm_sides) < 1:
         raise ValueError(f"rbm_sides must be two positive sizes or (0, 0), got {rbm_sides}")
@@ -153,18 +133,6 @@ class DiscreteVAE(LatentVariableModel):
         name="hierarchy")
     self.decoder = NormalizedMLP(decoder_hidden, None, activation, norm, name="decoder")
     self.likelihood = LikelihoodHead(likelihood, self.input_size, name="likelihood")
-
-  def build(self, input_shape):
-    """Sublayers are built on the first call (``model(x)``)."""
-    del input_shape
-    self.built = True
-
-  def get_config(self):
-    return dict(self._config)
-
-  @classmethod
-  def from_config(cls, config):
-    return cls(**config)
 
   # ------------------------------------------------------------------ pieces
   @property

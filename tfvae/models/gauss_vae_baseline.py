@@ -5,7 +5,6 @@ term_2 averages L reparameterised samples z^l = mu + sigma * eps^l (sec. 2). It 
 the networks (``mlp`` 784-400-400-d-400-400-784 or ``conv32``), the observation model
 and the L-sample objective with Cat-VAE and CG-BPEF-VAE, so table 1 compares like with like.
 """
-import keras
 import tensorflow as tf
 import tensorflow_probability as tfp
 
@@ -18,7 +17,6 @@ tfd = tfp.distributions
 
 
 @MODELS.register("gauss_vae_baseline")
-@keras.saving.register_keras_serializable(package="tfvae")
 class GaussVAEBaseline(MultiSampleVAE):
   """Diagonal-Gaussian VAE with L samples and a selectable MLP/conv32 network."""
 

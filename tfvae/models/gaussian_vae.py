@@ -45,7 +45,7 @@ class GaussianVAE(LatentVariableModel):
     self.input_size = int(input_size)
     self.latent_dim = int(latent_dim)
     self.encoder = mlp(hidden_sizes, activation, name="encoder")
-    self.posterior = make_posterior(posterior, self.latent_dim,
+    self.posterior = make_posterior(posterior, self.latent_dim, name="posterior",
                                     **dict(posterior_kwargs or {}))
     self.decoder = mlp(tuple(reversed(tuple(hidden_sizes))), activation, name="decoder")
     self.likelihood = LikelihoodHead(likelihood, self.input_size, name="likelihood")

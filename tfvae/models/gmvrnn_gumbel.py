@@ -39,8 +39,6 @@ class GumbelMixtureVRNN(VRNN):
     self.sampling = sampling
     self.initial_temperature = float(initial_temperature)
     super().__init__(input_size=input_size, **kwargs)
-    self._config.update(dict(latent_components=self.latent_components, sampling=sampling,
-                             initial_temperature=self.initial_temperature))
 
   def make_latent(self):
     return GumbelMixtureLatent(

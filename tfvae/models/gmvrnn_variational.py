@@ -54,9 +54,6 @@ class VariationalMixtureVRNN(VRNN):
     self.gm_sizes = tuple(int(s) for s in gm_sizes)
     self.kl_estimator = kl_estimator
     super().__init__(input_size=input_size, **kwargs)
-    self._config.update(dict(latent_components=self.latent_components, w_dim=self.w_dim,
-                             num_samples=self.num_samples, gm_sizes=self.gm_sizes,
-                             kl_estimator=kl_estimator))
 
   def make_latent(self):
     return VariationalMixtureLatent(

@@ -11,9 +11,7 @@ steps before the loop and the output MLP after it; only the recurrence is steppe
 """
 from typing import Sequence
 
-import keras
 import tensorflow as tf
-import tensorflow_probability as tfp
 
 from tfvae.models.sequence_model import SequenceModel, unpack_batch
 from tfvae.models.vrnn_loop import collect_while, run_loop
@@ -22,7 +20,6 @@ from tfvae.nets.mlp import MLP
 from tfvae.registry import MODELS
 
 
-@keras.saving.register_keras_serializable(package="tfvae")
 @MODELS.register("lstm_baseline")
 class LSTMBaseline(SequenceModel):
   """Input MLP -> ``num_layers`` x LSTM(``rnn_units``) -> output MLP -> p(x_t)."""
@@ -30,9 +27,7 @@ class LSTMBaseline(SequenceModel):
   def __init__(self, input_size: int, rnn_units: int = 256, num_layers: int = 2,
                input_sizes: Sequence[int] = (256,), output_sizes: Sequence[int] = (256,),
                activation: str = "relu", loop: str = "auto", **kwargs):
-    config = {k: v for k, v in locals().items() if k not in ("self", "kwargs", "__class__")}
     super().__init__(input_size=input_size, **kwargs)
-    self._config = dict(config, **kwargs)
     if not input_sizes:
       raise ValueError("input_sizes needs at least one layer")
     self.loop = loop
@@ -44,9 +39,6 @@ class LSTMBaseline(SequenceModel):
     self.input_net(zeros(self.input_size))
     self.rnn.build()
     self.output_head(self.output_net(zeros(int(rnn_units))))
-
-  def get_config(self):
-    return dict(self._config)
 
   # ------------------------------------------------------------------ maths
   def step_log_likelihood(self, x):

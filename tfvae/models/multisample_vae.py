@@ -71,11 +71,6 @@ class MultiSampleVAE(LatentVariableModel):
                                 activation)
 
   # ------------------------------------------------------------ serialization
-  def get_config(self):
-    return {"input_size": self.input_size, "latent_dim": self.latent_dim,
-            "network": self.network, "hidden_sizes": list(self.hidden_sizes),
-            "activation": self.activation, "likelihood": self.likelihood_kind,
-            "num_latent_samples": self.num_latent_samples, "seed": self.seed}
 
   # ------------------------------------------------------------ to implement
   def make_posterior(self, h):

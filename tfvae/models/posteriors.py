@@ -28,11 +28,13 @@ def register_posterior(name):
   return decorator
 
 
-def make_posterior(name: str, latent_dim: int, **kwargs):
-  if name not in POSTERIORS:
-    raise KeyError(f"unknown posterior {name!r}; known posteriors: "
+def make_posterior(kind: str, latent_dim: int, **kwargs):
+  """The posterior layer registered as ``kind`` (``kwargs``: its settings and Keras'
+  ``name``)."""
+  if kind not in POSTERIORS:
+    raise KeyError(f"unknown posterior {kind!r}; known posteriors: "
                    f"{', '.join(sorted(POSTERIORS))}")
-  return POSTERIORS[name](latent_dim=latent_dim, **kwargs)
+  return POSTERIORS[kind](latent_dim=latent_dim, **kwargs)
 
 
 @register_posterior("diag")

@@ -48,7 +48,6 @@ def sequence_mask(x, num_types: int):
   return tf.cast(tf.reduce_any(tf.not_equal(x[..., :num_types], 0.0), axis=-1), tf.float32)
 
 
-@keras.saving.register_keras_serializable(package="tfvae")
 @MODELS.register("sequence_vae")
 class SequenceVAE(LatentVariableModel):
   """Sequence VAE over ``[batch, max_length, num_types + 1]`` (type one-hot, feature)."""
@@ -85,20 +84,12 @@ class SequenceVAE(LatentVariableModel):
     self.feature_stddev = float(feature_stddev)
     self.unroll = bool(unroll)
     self.decoder_input_dropout = float(decoder_input_dropout)
-    self._sequence_config = dict(
-        num_types=self.num_types, max_length=self.max_length, type_names=self.type_names,
-        feature_log2_max=self.feature_log2_max, latent_dim=self.latent_dim,
-        encoder_units=int(encoder_units), encoder_hidden_sizes=tuple(encoder_hidden_sizes),
-        decoder_hidden_sizes=tuple(decoder_hidden_sizes), decoder_units=self.decoder_units,
-        activation=activation, feature_likelihood=feature_likelihood,
-        feature_stddev=self.feature_stddev, posterior=posterior,
-        posterior_kwargs=dict(posterior_kwargs or {}), unroll=bool(unroll),
-        decoder_input_dropout=self.decoder_input_dropout, seed=int(seed))
 
     self.encoder_lstm = keras.layers.LSTM(int(encoder_units), unroll=unroll,
                                           name="encoder_lstm")
     self.encoder_mlp = mlp(encoder_hidden_sizes, activation, name="encoder_mlp")
-    self.posterior = make_posterior(posterior, self.latent_dim, **dict(posterior_kwargs or {}))
+    self.posterior = make_posterior(posterior, self.latent_dim, name="posterior",
+                                    **dict(posterior_kwargs or {}))
     # z -> [x_0 || h || c] through ReLU layers and a linear output (section 4.1).
     self.decoder_mlp = mlp(decoder_hidden_sizes, activation,
                            output_size=self.step_size + 2 * self.decoder_units,
@@ -108,13 +99,6 @@ class SequenceVAE(LatentVariableModel):
     feature_params = 2 if feature_likelihood == "gaussian" else 1
     self.output_head = keras.layers.Dense(self.num_types + feature_params, name="output_head")
     self._generate_fn = None
-
-  def get_config(self):
-    return dict(self._sequence_config)
-
-  @classmethod
-  def from_config(cls, config):
-    return cls(**config)
 
   # ------------------------------------------------------------------ pieces
   @property

@@ -17,7 +17,6 @@ Gaussian-mixture VRNNs (section 5) only replace that block.
 """
 from typing import Sequence
 
-import keras
 import tensorflow as tf
 import tensorflow_probability as tfp
 
@@ -28,7 +27,6 @@ from tfvae.models.vrnn_loop import collect_while, run_loop
 from tfvae.registry import MODELS
 
 
-@keras.saving.register_keras_serializable(package="tfvae")
 @MODELS.register("vrnn")
 class VRNN(SequenceModel):
   """VRNN with a diagonal-Gaussian latent z_t of size ``latent_dim`` per step."""
@@ -42,9 +40,7 @@ class VRNN(SequenceModel):
                activation: str = "relu", kl_discount: float = 1.0, loop: str = "auto",
                latent_min_scale: float = 1e-4, defer_weight_gradients: bool = True,
                **kwargs):
-    config = {k: v for k, v in locals().items() if k not in ("self", "kwargs", "__class__")}
     super().__init__(input_size=input_size, **kwargs)
-    self._config = dict(config, **kwargs)
     self.latent_dim = int(latent_dim)
     self.kl_discount = float(kl_discount)
     self.loop = loop
@@ -161,5 +157,3 @@ class VRNN(SequenceModel):
     out, _ = collect_while(step, length, cell.initial_state(batch_size), specs)
     return {k: tf.transpose(v, [1, 0, 2]) for k, v in out.items()}
 
-  def get_config(self):
-    return dict(self._config)
