@@ -22,10 +22,12 @@ def _run(script, *args):
 def test_train_evaluate_sample_export(tmp_path):
   workdir, exports = str(tmp_path / "run"), str(tmp_path / "exports")
   out = _run("train.py", f"--config={CONFIG}", f"--workdir={workdir}",
-             f"--config.export.base_dir={exports}", *TINY)
+             f"--config.export.base_dir={exports}", *TINY,
+             "--config.model.free_bits=0.25")  # a setting the config file does not write
   assert out.returncode == 0, out.stderr[-3000:]
   for line in ("checkpoint:", "tensorboard logs:", "sample PNG:", "exported sampler:"):
     assert line in out.stdout
+  assert json.load(open(os.path.join(workdir, "config.json")))["model"]["free_bits"] == 0.25
   assert os.path.exists(os.path.join(exports, "vae_binarized_mnist", "1", "saved_model.pb"))
 
   out = _run("evaluate.py", f"--workdir={workdir}", "--max_examples=200",
@@ -51,6 +53,17 @@ def test_unknown_config_key_lists_valid_keys(tmp_path):
   assert out.returncode != 0
   assert "unknown config key(s) train.epochz" in out.stderr
   assert "train.epochs" in out.stderr
+
+
+def test_a_model_setting_the_model_does_not_have_is_one_line(tmp_path):
+  out = _run("train.py", f"--config={CONFIG}", f"--workdir={tmp_path}/run",
+             "--config.model.free_bitz=0.5")
+  assert out.returncode != 0 and "Traceback" not in out.stderr
+  lines = out.stderr.strip().splitlines()
+  assert lines[-1].startswith("error: model 'gaussian_vae' has no setting(s) free_bitz "
+                              "(config.model); valid settings: ")
+  assert "free_bits" in lines[-1]
+  assert not os.path.exists(tmp_path / "run")
 
 
 def test_workdir_without_config_is_a_clear_error(tmp_path):

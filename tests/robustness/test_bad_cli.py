@@ -54,6 +54,21 @@ def test_unknown_config_key_lists_the_valid_keys(tmp_path):
   assert not os.listdir(tmp_path)
 
 
+def test_new_model_keys_are_taken_out_of_argv_for_the_trainer(tmp_path):
+  argv = ["train", f"--config={CONFIG}", f"--workdir={tmp_path}",
+          "--config.model.free_bits=0.5", "--config.model.free_bits_groups=(2, 2)",
+          "--config.model.activation=tanh", "--config.train.epochs=3"]
+  extra = check_config_overrides(argv, new_model_keys=True)
+  assert extra == {"free_bits": 0.5, "free_bits_groups": (2, 2)}
+  assert argv == ["train", f"--config={CONFIG}", f"--workdir={tmp_path}",
+                  "--config.model.activation=tanh", "--config.train.epochs=3"]
+  with pytest.raises(SystemExit, match="unknown config key"):  # other tools: refused
+    check_config_overrides(["evaluate", f"--config={CONFIG}", "--config.model.free_bits=1"])
+  with pytest.raises(SystemExit, match="unknown config key"):  # only model.<key>
+    check_config_overrides(["train", f"--config={CONFIG}", "--config.trian.epochs=1"],
+                           new_model_keys=True)
+
+
 @pytest.mark.parametrize("script, flag", [
     ("evaluate.py", "--iwae_samples=0"), ("evaluate.py", "--iwae_samples=-3"),
     ("evaluate.py", "--chunk_size=0"), ("sample.py", "--num_samples=0"),

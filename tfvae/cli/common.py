@@ -85,10 +85,16 @@ def _load_config_file(path: str):
                      f"{e}") from None
 
 
-def check_config_overrides(argv, flag_name: str = "config") -> None:
+def check_config_overrides(argv, flag_name: str = "config",
+                           new_model_keys: bool = False) -> dict:
   """Exits with a clear message if a ``--config.a.b=v`` override names no config key.
 
   ml_collections would raise a bare AttributeError traceback; this lists valid keys.
+  With ``new_model_keys``, an override ``--config.model.<key>=<value>`` of a key that the
+  config file does not write (any constructor argument of the model, checked when the
+  model's registry is imported) is taken out of ``argv`` (ml_collections could not set
+  it) and returned as ``{key: value}``, the value a Python literal or else a string
+  (``apply_model_overrides`` sets them).
   """
   path = None
   overrides = []
@@ -100,14 +106,46 @@ def check_config_overrides(argv, flag_name: str = "config") -> None:
   if path is not None and not os.path.exists(path.split(":", 1)[0]):  # "file.py:arg" form
     raise SystemExit(f"error: --config file not found: {path}")
   if path is None or ":" in path:  # "file.py:arg" is left to ml_collections
-    return
+    return {}
   config = _load_config_file(path)  # a broken file fails here, in one line
   if not overrides:
-    return
+    return {}
   valid = set(flatten_keys(config))
   unknown = [key for key in overrides if key not in valid]
+  extra = {}
+  if new_model_keys:
+    for key in [k for k in unknown if k.count(".") == 1 and k.startswith("model.")]:
+      prefix = f"--{flag_name}.{key}"
+      for arg in [a for a in argv[1:] if a == prefix or a.startswith(prefix + "=")]:
+        if "=" not in arg:
+          raise SystemExit(f"error: {arg} needs a value ({arg}=...)")
+        extra[key.split(".", 1)[1]] = _literal(arg.split("=", 1)[1])
+        argv.remove(arg)
+      unknown.remove(key)
   if unknown:
     leaves = sorted(k for k in valid)
     raise SystemExit(
         f"error: unknown config key(s) {', '.join(unknown)} for {path}.\n"
         f"Valid keys: {', '.join(leaves)}")
+  return extra
+
+
+def _literal(text: str):
+  """A command-line value: a Python literal (``3``, ``0.5``, ``(300, 300)``, ``True``,
+  ``None``; ``true`` / ``false`` too) or else the string itself."""
+  import ast  # pylint: disable=g-import-not-at-top
+  if text.lower() in ("true", "false"):
+    return text.lower() == "true"
+  try:
+    return ast.literal_eval(text)
+  except (ValueError, SyntaxError):
+    return text
+
+
+def apply_model_overrides(config, extra: dict) -> None:
+  """Sets the ``config.model`` keys taken out by ``check_config_overrides``."""
+  if not extra:
+    return
+  with config.unlocked():
+    for key, value in extra.items():
+      config.model[key] = value

@@ -1,7 +1,10 @@
 """tfvae-train: train a model from an ml_collections config file.
 
   tfvae-train --config=configs/vae_binarized_mnist.py --workdir=runs/vae \
-      --config.train.epochs=5
+      --config.train.epochs=5 --config.model.free_bits=0.5
+
+Any constructor argument of the model can be set as ``--config.model.<name>=<value>``,
+written in the config file or not (a Python literal, or else a string).
 
 Re-running with the same --workdir resumes from the last checkpoint. At the end the
 sampler is exported (config.export) and the locations of every artefact are printed.
@@ -12,6 +15,7 @@ from absl import app
 from absl import flags
 from ml_collections import config_flags
 
+from tfvae.cli.common import apply_model_overrides
 from tfvae.cli.common import check_config_overrides, quiet_tensorflow, run_app
 
 _CONFIG = config_flags.DEFINE_config_file("config", None, "ml_collections config file.",
@@ -25,6 +29,9 @@ _LOGICAL_CPUS = flags.DEFINE_integer(
     "logical_cpus", 0, "With --strategy=mirrored: split the CPU into this many logical "
     "devices (a correctness check; they share the cores).", lower_bound=0)
 flags.mark_flags_as_required(["config", "workdir"])
+
+#: ``--config.model.<key>=<value>`` overrides of keys the config file does not write.
+_NEW_MODEL_KEYS = {}
 
 
 def _apply_strategy_flags(config):
@@ -46,6 +53,7 @@ def main(argv):
     raise SystemExit("error: --workdir is empty: pass a folder for checkpoints and logs")
   quiet_tensorflow()
   config = _CONFIG.value
+  apply_model_overrides(config, _NEW_MODEL_KEYS)
   _apply_strategy_flags(config)
   from tfvae.training import config_checks  # pylint: disable=g-import-not-at-top
   try:  # types, ranges and data paths first, before TensorFlow is imported
@@ -105,7 +113,7 @@ def _interrupted_message(workdir: str) -> str:
 
 def run():
   import sys  # pylint: disable=g-import-not-at-top
-  check_config_overrides(sys.argv)
+  _NEW_MODEL_KEYS.update(check_config_overrides(sys.argv, new_model_keys=True))
   run_app(main, __name__)
 
 

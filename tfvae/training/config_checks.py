@@ -129,11 +129,18 @@ def check_data_paths(config) -> None:
 
 
 def check_names(config) -> None:
-  """The model, dataset and posterior names are registered (``KeyError`` lists the known
-  ones)."""
+  """The model, dataset and posterior names are registered and every ``config.model``
+  key is a constructor argument of the model (``KeyError`` lists the valid ones)."""
   from tfvae.registry import DATASETS, MODELS  # pylint: disable=g-import-not-at-top
   DATASETS.get(config.dataset["name"])
-  MODELS.get(config.model["name"])
+  cls = MODELS.get(config.model["name"])
+  from tfvae.models import model_settings  # pylint: disable=g-import-not-at-top
+  valid = model_settings(cls) - {"seed"}
+  unknown = sorted(set(config.model) - valid - {"name"})
+  if unknown:
+    raise KeyError(f"model {config.model['name']!r} has no setting(s) "
+                   f"{', '.join(unknown)} (config.model); valid settings: "
+                   f"{', '.join(sorted(valid))}")
   posterior = config.model.get("posterior")
   if isinstance(posterior, str):
     from tfvae.models.posteriors import POSTERIORS  # pylint: disable=g-import-not-at-top
