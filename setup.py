@@ -17,7 +17,9 @@ setup(
     long_description_content_type="text/markdown",
     python_requires=">=3.10,<3.13",
     # Namespace discovery includes tfvae/data/assets (data files, no __init__.py).
-    packages=find_namespace_packages(include=["tfvae", "tfvae.*"]),
+    # configs/ is installed as tfvae.configs: the shipped configs by name from anywhere.
+    packages=find_namespace_packages(include=["tfvae", "tfvae.*"]) + ["tfvae.configs"],
+    package_dir={"tfvae.configs": "configs"},
     package_data={"tfvae.data.assets": ["*.npz", "*.md"]},
     include_package_data=True,
     install_requires=[

@@ -95,6 +95,7 @@ def train(config, workdir: str):
 
 
 def load_config(path: str):
-  """``get_config()`` of a config file, e.g. one of the shipped ``configs/*.py``."""
-  from tfvae.config_files import load_config_file  # pylint: disable=g-import-not-at-top
-  return load_config_file(path)
+  """``get_config()`` of a config file, or of a shipped config by name
+  (``load_config("vae_binarized_mnist")``, the repository's ``configs/*.py``)."""
+  from tfvae.config_files import load_config_file, resolve_config  # pylint: disable=g-import-not-at-top
+  return load_config_file(resolve_config(path))

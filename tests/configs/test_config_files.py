@@ -8,7 +8,8 @@ from tfvae.config_files import base_config, load_config_file
 from tfvae.training.config_checks import check_config
 
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-CONFIG_FILES = sorted(glob.glob(os.path.join(REPO_ROOT, "configs", "*.py")))
+CONFIG_FILES = sorted(p for p in glob.glob(os.path.join(REPO_ROOT, "configs", "*.py"))
+                      if not os.path.basename(p).startswith("_"))
 
 
 def test_configs_are_found():

@@ -200,7 +200,8 @@ def _reads_binarized_mnist(name: str) -> bool:
 
 # The README says binarized_mnist reads dataset.path: the shipped configs must take it.
 _BINARIZED_CONFIGS = [name for name in sorted(os.listdir(os.path.join(REPO_ROOT, "configs")))
-                      if name.endswith(".py") and _reads_binarized_mnist(name)]
+                      if name.endswith(".py") and not name.startswith("_")
+                      and _reads_binarized_mnist(name)]
 
 
 def test_binarized_configs_are_found():

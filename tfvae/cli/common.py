@@ -89,6 +89,8 @@ def check_config_overrides(argv, flag_name: str = "config",
                            new_model_keys: bool = False) -> dict:
   """Exits with a clear message if a ``--config.a.b=v`` override names no config key.
 
+  ``--config=<name>`` of a shipped config (``tfvae.configs``) becomes its path in ``argv``.
+
   ml_collections would raise a bare AttributeError traceback; this lists valid keys.
   With ``new_model_keys``, an override ``--config.model.<key>=<value>`` of a key that the
   config file does not write (any constructor argument of the model, checked when the
@@ -98,13 +100,15 @@ def check_config_overrides(argv, flag_name: str = "config",
   """
   path = None
   overrides = []
-  for arg in argv[1:]:
-    if arg.startswith(f"--{flag_name}="):
-      path = arg.split("=", 1)[1]
-    elif arg.startswith(f"--{flag_name}."):
+  for i, arg in enumerate(list(argv)):
+    if i and arg.startswith(f"--{flag_name}="):
+      path = _shipped_config_by_name(arg.split("=", 1)[1])
+      argv[i] = f"--{flag_name}={path}"
+    elif i and arg.startswith(f"--{flag_name}."):
       overrides.append(arg[len(flag_name) + 3:].split("=", 1)[0])
   if path is not None and not os.path.exists(path.split(":", 1)[0]):  # "file.py:arg" form
-    raise SystemExit(f"error: --config file not found: {path}")
+    raise SystemExit(f"error: --config file not found: {path} (nor a shipped config: "
+                     f"{', '.join(_shipped_names())})")
   if path is None or ":" in path:  # "file.py:arg" is left to ml_collections
     return {}
   config = _load_config_file(path)  # a broken file fails here, in one line
@@ -128,6 +132,20 @@ def check_config_overrides(argv, flag_name: str = "config",
         f"error: unknown config key(s) {', '.join(unknown)} for {path}.\n"
         f"Valid keys: {', '.join(leaves)}")
   return extra
+
+
+def _shipped_names() -> list:
+  from tfvae.config_files import shipped_config_names  # pylint: disable=g-import-not-at-top
+  return shipped_config_names()
+
+
+def _shipped_config_by_name(value: str) -> str:
+  """``--config=vae_binarized_mnist``: a name that is no file but a shipped config is
+  replaced by that config's installed path (``tfvae.configs``)."""
+  from tfvae.config_files import resolve_config  # pylint: disable=g-import-not-at-top
+  if ":" in value:  # "file.py:arg"
+    return value
+  return resolve_config(value)
 
 
 def _literal(text: str):
