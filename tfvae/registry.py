@@ -41,6 +41,8 @@ class Registry(Generic[T]):
 
 MODELS: Registry = Registry("model")
 DATASETS: Registry = Registry("dataset")
+#: Posterior heads of the Gaussian VAE and the sequence VAE (``config.model.posterior``).
+POSTERIORS: Registry = Registry("posterior")
 
 
 def _import_builtin_modules():

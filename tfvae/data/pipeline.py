@@ -3,12 +3,14 @@
 The training stream orders each epoch by a stateless permutation of ``(seed, epoch)``
 (and draws dynamic binarizations from the same key), so a run resumed at epoch e sees
 exactly the batches an uninterrupted run would: no hidden iterator state to checkpoint.
+
+``splits`` arguments are ``tfvae.data.splits.DatasetSplits`` (which calls these through its
+``train_dataset`` / ``eval_dataset`` / ``eval_array``; this module does not import it).
 """
 import numpy as np
 import tensorflow as tf
 
 from tfvae.data import validate
-from tfvae.data.splits import DatasetSplits
 
 AUTOTUNE = tf.data.AUTOTUNE
 
@@ -32,7 +34,7 @@ def check_stream_arguments(n: int, batch_size, seed, initial_epoch, steps_per_ep
   validate.check_count(steps_per_epoch, "steps_per_epoch", minimum=0)
 
 
-def train_dataset(splits: DatasetSplits, batch_size: int, seed: int = 0,
+def train_dataset(splits, batch_size: int, seed: int = 0,
                   initial_epoch: int = 0, steps_per_epoch: int = 0) -> tf.data.Dataset:
   """Endless stream of full training batches, epoch e shuffled by key (seed, e).
 
@@ -68,11 +70,11 @@ def train_dataset(splits: DatasetSplits, batch_size: int, seed: int = 0,
   return epochs.flat_map(epoch_batches).prefetch(AUTOTUNE)
 
 
-def steps_per_epoch(splits: DatasetSplits, batch_size: int) -> int:
+def steps_per_epoch(splits, batch_size: int) -> int:
   return len(splits.train) // batch_size
 
 
-def eval_dataset(splits: DatasetSplits, split: str, batch_size: int,
+def eval_dataset(splits, split: str, batch_size: int,
                  seed: int = 1234) -> tf.data.Dataset:
   """Every example of ``split`` once, in order (last batch may be smaller).
 
@@ -90,7 +92,7 @@ def eval_dataset(splits: DatasetSplits, split: str, batch_size: int,
   return ds.prefetch(AUTOTUNE)
 
 
-def eval_array(splits: DatasetSplits, split: str, seed: int = 1234,
+def eval_array(splits, split: str, seed: int = 1234,
                batch_size: int = 1000) -> np.ndarray:
   """The split as float32 numpy, with the same fixed binarization as ``eval_dataset``."""
   return np.concatenate(list(eval_dataset(splits, split, batch_size, seed).as_numpy_iterator()))

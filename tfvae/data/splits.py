@@ -5,6 +5,7 @@ from typing import Dict, Optional, Tuple
 
 import numpy as np
 
+from tfvae.data import pipeline
 from tfvae.data import validate
 from tfvae.data.validate import check_finite  # noqa: F401  (re-exported)
 
@@ -68,19 +69,16 @@ class DatasetSplits:
 
   def train_dataset(self, batch_size: int, seed: int = 0, initial_epoch: int = 0,
                     steps_per_epoch: int = 0):
-    from tfvae.data import pipeline  # pylint: disable=g-import-not-at-top
     return pipeline.train_dataset(self, batch_size, seed, initial_epoch, steps_per_epoch)
 
   def steps_per_epoch(self, batch_size: int) -> int:
     return len(self.train) // batch_size
 
   def eval_dataset(self, split: str, batch_size: int):
-    from tfvae.data import pipeline  # pylint: disable=g-import-not-at-top
     return pipeline.eval_dataset(self, split, batch_size)
 
   def eval_array(self, split: str) -> np.ndarray:
     """The split as float32 (fixed binarization if dynamic), for evaluation."""
-    from tfvae.data import pipeline  # pylint: disable=g-import-not-at-top
     return pipeline.eval_array(self, split)
 
   def check_likelihood(self, likelihood: str) -> None:

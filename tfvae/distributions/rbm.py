@@ -28,7 +28,7 @@ import numpy as np
 import tensorflow as tf
 
 from tfvae import random_ops
-from tfvae.training import distribute
+from tfvae import replicas
 
 
 # ------------------------------------------------------------ functional core
@@ -179,8 +179,8 @@ class BipartiteRBM(keras.layers.Layer):
     gathered (see the module docstring); returns the full ``[num_chains, n]`` state.
     """
     steps = self.gibbs_steps if num_sweeps is None else num_sweeps
-    local = distribute.shard_rows(tf.convert_to_tensor(self.chains), "persistent chains")
-    state = distribute.gather_rows(tf.stop_gradient(self.gibbs(local, steps, seed)))
+    local = replicas.shard_rows(tf.convert_to_tensor(self.chains), "persistent chains")
+    state = replicas.gather_rows(tf.stop_gradient(self.gibbs(local, steps, seed)))
     self.chains.assign(state)
     return state
 

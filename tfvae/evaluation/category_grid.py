@@ -8,7 +8,7 @@ from typing import Optional, Sequence
 import numpy as np
 import tensorflow as tf
 
-from tfvae.evaluation.images import image_grid, write_png
+from tfvae.images import image_grid, write_png
 
 
 def category_sample_grid(model, num_per_category: int = 10,

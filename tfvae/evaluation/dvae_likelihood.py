@@ -18,35 +18,11 @@ import math
 import os
 import time
 
-import keras
 import numpy as np
 import tensorflow as tf
 
 from tfvae.evaluation.iwae import summarize
 from tfvae.evaluation.paired_difference import per_example_path
-
-
-class RefreshLogPartition(keras.callbacks.Callback):
-  """Re-estimates the RBM's log Z before validation every ``every`` epochs.
-
-  Validation then reports ``val_elbo`` with the log Z of the current RBM instead of a
-  stale value (training-time ``elbo`` keeps the value of the last refresh). ``kwargs``
-  go to ``DiscreteVAE.estimate_log_partition`` (e.g. method="ais", num_chains=100,
-  num_temperatures=1000).
-  """
-
-  def __init__(self, every: int = 1, **kwargs):
-    super().__init__()
-    self.every = max(int(every), 1)
-    self.kwargs = kwargs
-    self._epoch = 0
-
-  def on_epoch_begin(self, epoch, logs=None):
-    self._epoch = epoch
-
-  def on_test_begin(self, logs=None):
-    if (self._epoch + 1) % self.every == 0:
-      self.model.estimate_log_partition(seed=(self._epoch, 2), **self.kwargs)
 
 
 def iwae_and_elbo(model, dataset, num_samples: int, chunk_size: int = 500, seed: int = 0,

@@ -9,7 +9,7 @@ import math
 
 import numpy as np
 
-from tfvae.evaluation.images import write_png
+from tfvae.images import write_png
 
 
 def density_panels(density: np.ndarray, height: int = 48, columns: int = None,

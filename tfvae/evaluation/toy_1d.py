@@ -21,7 +21,7 @@ import numpy as np
 import tensorflow as tf
 
 from tfvae.data.toy_two_gaussians import mixture_density
-from tfvae.evaluation.images import write_png
+from tfvae.images import write_png
 
 RANGE = (0.0, 1.0)
 NUM_BINS = 50

@@ -19,7 +19,7 @@ import shutil
 import keras
 import tensorflow as tf
 
-from tfvae.export import request_checks
+from tfvae import request_checks
 from tfvae.export import versions
 from tfvae.export.limits import ServingLimits, serving_limits
 

@@ -1,4 +1,6 @@
-"""Model families; importing this package registers them in ``tfvae.registry.MODELS``."""
+"""Model families; importing this package registers them in ``tfvae.registry.MODELS`` (and
+the posterior heads in ``tfvae.registry.POSTERIORS``)."""
+from tfvae.models import posteriors, posteriors_flows  # noqa: F401  (posterior heads)
 from tfvae.models import gaussian_vae  # noqa: F401
 from tfvae.models import sequence_vae  # noqa: F401  (Bowman et al.: LSTM sequence VAE)
 # Sun & Zhang: Cat-VAE, CG-BPEF-VAE, Gauss-VAE

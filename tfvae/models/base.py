@@ -15,7 +15,7 @@ Randomness is explicit: ``next_seed()`` returns a stateless ``int32[2]`` seed de
 the model's ``seed`` and a non-trainable step counter that lives in the checkpoint, so a
 resumed run draws exactly the noise an uninterrupted one would have drawn.
 
-Under ``tf.distribute`` (``tfvae.training.distribute``, ``docs/distributed.md``) the counter
+Under ``tf.distribute`` (``tfvae.replicas``, ``docs/distributed.md``) the counter
 is ONLY_FIRST_REPLICA (one value on every replica, advanced once per call) and the seed
 folds in the replica id, so replicas draw different, reproducible noise. ``train_step``
 minimises the batch-mean loss / R because Keras' optimizer sums the replicas' gradients:
@@ -29,8 +29,8 @@ import tensorflow as tf
 from keras.src.backend import AutocastScope  # no public alias in Keras 3
 
 from tfvae import random_ops
-from tfvae.export import request_checks
-from tfvae.training import distribute
+from tfvae import request_checks
+from tfvae import replicas
 
 
 def _plain(value):
@@ -116,7 +116,7 @@ class LatentVariableModel(keras.Model):
     Inside a replica of R > 1 the seed also folds in the replica id.
     """
     count = self.seed_counter.assign_add(1)
-    return distribute.fold_in_replica(
+    return replicas.fold_in_replica(
         tf.stack([tf.constant(self.seed % (2**31 - 1), tf.int32),
                   tf.cast(count % (2**31 - 1), tf.int32)]))
 
@@ -161,7 +161,7 @@ class LatentVariableModel(keras.Model):
   def write_samples_png(self, path: str, seed: int, image_shape=None,
                         num_samples: int = 64) -> str:
     """Writes a grid of decoder means of ``num_samples`` prior samples to ``path``."""
-    from tfvae.evaluation.images import write_image_grid  # pylint: disable=g-import-not-at-top
+    from tfvae.images import write_image_grid  # pylint: disable=g-import-not-at-top
     if image_shape is None:
       raise ValueError(f"{type(self).__name__} needs an image_shape to draw samples")
     out = self.sample(num_samples, tf.constant([seed, 0], tf.int32))
@@ -217,7 +217,7 @@ class LatentVariableModel(keras.Model):
     for tracker in self._trackers:
       tracker.update_state(terms[tracker.name], sample_weight=batch_size)
     # Keras averages these over the replicas (shape [1] across workers, see step_logs).
-    return distribute.step_logs({t.name: t.result() for t in self._trackers})
+    return replicas.step_logs({t.name: t.result() for t in self._trackers})
 
   def train_step(self, data):
     # TFP's samplers draw with an explicit algorithm: fast under XLA (random_ops).
@@ -232,9 +232,9 @@ class LatentVariableModel(keras.Model):
       # the identity otherwise. With R replicas the optimizer sums their gradients,
       # hence the 1/R (identity with one replica).
       scaled = self.optimizer.scale_loss(
-          distribute.scale_loss_for_replicas(terms["loss"]))
+          replicas.scale_loss_for_replicas(terms["loss"]))
     variables = self.trainable_variables
-    grads = distribute.gradients_for_apply(tape.gradient(scaled, variables),
+    grads = replicas.gradients_for_apply(tape.gradient(scaled, variables),
                                            self.optimizer)
     self.optimizer.apply(grads, variables)
     return self._update_trackers(terms, x)

@@ -43,7 +43,7 @@ from tfvae.models.posteriors import DiagonalGaussianPosterior
 from tfvae.models.prior_vae import GatedLatentModel
 from tfvae.nets.gated import gated_mlp
 from tfvae.registry import MODELS
-from tfvae.training import distribute
+from tfvae import replicas
 
 tfd = tfp.distributions
 
@@ -176,8 +176,8 @@ class CPVAE(GatedLatentModel):
     kl = b1 + b2
     probs = tf.nn.softmax(logits, axis=-1)
     if training:
-      distribute.add_across_replicas(self.category_prob_sum, tf.reduce_sum(probs, axis=0))
-      distribute.add_across_replicas(self.category_prob_count,
+      replicas.add_across_replicas(self.category_prob_sum, tf.reduce_sum(probs, axis=0))
+      replicas.add_across_replicas(self.category_prob_count,
                                      tf.cast(tf.shape(probs)[0], tf.float32))
     batch_q_c = tf.reduce_mean(probs, axis=0)
     batch_entropy = -tf.reduce_sum(batch_q_c * tf.math.log(batch_q_c + 1e-12))

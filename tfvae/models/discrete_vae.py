@@ -42,7 +42,7 @@ from typing import Optional, Sequence
 import keras
 import tensorflow as tf
 
-from tfvae.export import request_checks
+from tfvae import request_checks
 from tfvae.distributions.rbm import BipartiteRBM
 from tfvae.distributions.rbm_kl import rbm_kl_terms, with_gradient_of
 from tfvae.distributions import rbm_partition
@@ -281,7 +281,7 @@ class DiscreteVAE(LatentVariableModel):
 
   def write_samples_png(self, path, seed, image_shape=None, num_samples=64):
     """The sample-evolution figure (fig. 5): about ``num_samples`` images."""
-    from tfvae.evaluation.images import write_image_grid  # pylint: disable=g-import-not-at-top
+    from tfvae.images import write_image_grid  # pylint: disable=g-import-not-at-top
     if image_shape is None:
       raise ValueError("DiscreteVAE needs an image_shape to draw samples")
     columns = self.figure_chains * self.figure_group
@@ -343,11 +343,31 @@ class DiscreteVAE(LatentVariableModel):
     del splits  # not needed
     if not self.log_z_refresh_every or self.exact_log_z_in_graph:
       return []
-    from tfvae.evaluation.dvae_likelihood import (  # pylint: disable=g-import-not-at-top
-        RefreshLogPartition)
     return [RefreshLogPartition(self.log_z_refresh_every, **self.log_z_refresh)]
 
   def prepare_evaluation(self, seed: int = 0, **kwargs) -> dict:
     """Hook for evaluators: refreshes ``log_z`` before IWAE; returns what it measured."""
     return self.estimate_log_partition(seed=(int(seed), 1), **kwargs)
 
+
+class RefreshLogPartition(keras.callbacks.Callback):
+  """Re-estimates the RBM's log Z before validation every ``every`` epochs.
+
+  Validation then reports ``val_elbo`` with the log Z of the current RBM instead of a
+  stale value (training-time ``elbo`` keeps the value of the last refresh). ``kwargs``
+  go to ``DiscreteVAE.estimate_log_partition`` (e.g. method="ais", num_chains=100,
+  num_temperatures=1000).
+  """
+
+  def __init__(self, every: int = 1, **kwargs):
+    super().__init__()
+    self.every = max(int(every), 1)
+    self.kwargs = kwargs
+    self._epoch = 0
+
+  def on_epoch_begin(self, epoch, logs=None):
+    self._epoch = epoch
+
+  def on_test_begin(self, logs=None):
+    if (self._epoch + 1) % self.every == 0:
+      self.model.estimate_log_partition(seed=(self._epoch, 2), **self.kwargs)

@@ -7,34 +7,26 @@ distribution of a flow), used for posterior statistics and active units.
 ``analytic_kl`` says whether ``tfd.kl_divergence(q, N(0, I))`` has a closed form.
 ``kl_per_dim(q)`` (heads with an analytic KL) returns ``[batch, latent]`` terms that
 sum to that KL, which free bits (eq. 14) groups; flow heads have ``kl_per_dim = None``.
-New families register with ``@register_posterior(name)``.
+New families register with ``@register_posterior(name)`` (``tfvae.registry.POSTERIORS``).
 
 Families: ``diag`` and ``full_cov`` here, ``planar`` and ``iaf`` in
-``tfvae.models.posteriors_flows`` (imported at the bottom so they register).
+``tfvae.models.posteriors_flows`` (both registered when ``tfvae.models`` is imported).
 """
 import keras
 import tensorflow as tf
 import tensorflow_probability as tfp
 
+from tfvae.registry import POSTERIORS
+
 tfd = tfp.distributions
 
-POSTERIORS = {}
-
-
-def register_posterior(name):
-  def decorator(cls):
-    POSTERIORS[name] = cls
-    return cls
-  return decorator
+register_posterior = POSTERIORS.register
 
 
 def make_posterior(kind: str, latent_dim: int, **kwargs):
   """The posterior layer registered as ``kind`` (``kwargs``: its settings and Keras'
-  ``name``)."""
-  if kind not in POSTERIORS:
-    raise KeyError(f"unknown posterior {kind!r}; known posteriors: "
-                   f"{', '.join(sorted(POSTERIORS))}")
-  return POSTERIORS[kind](latent_dim=latent_dim, **kwargs)
+  ``name``); an unknown kind raises a ``KeyError`` listing the known ones."""
+  return POSTERIORS.get(kind)(latent_dim=latent_dim, **kwargs)
 
 
 @register_posterior("diag")
@@ -127,7 +119,3 @@ class FullCovariancePosterior(keras.layers.Layer):
     variance = tf.reduce_sum(tf.square(scale_tril), axis=-1)
     diag = tf.linalg.diag_part(scale_tril)
     return 0.5 * (tf.square(q.mean()) + variance - 1.0) - tf.math.log(diag)
-
-
-# Registers the flow families (planar, iaf).
-from tfvae.models import posteriors_flows  # noqa: E402,F401  pylint: disable=g-import-not-at-top,wrong-import-position

@@ -23,7 +23,7 @@ import tensorflow_probability as tfp
 
 from tfvae.bijectors.iaf import MADE, iaf_chain
 from tfvae.bijectors.planar import PlanarFlowStack
-from tfvae.models.posteriors import register_posterior
+from tfvae.registry import POSTERIORS
 
 tfd = tfp.distributions
 
@@ -60,7 +60,7 @@ class _FlowPosterior(keras.layers.Layer):
     return q.distribution.mean(), q.distribution.stddev()
 
 
-@register_posterior("planar")
+@POSTERIORS.register("planar")
 class PlanarFlowPosterior(_FlowPosterior):
   """q0 followed by ``num_flows`` planar steps (eq. 26-29).
 
@@ -113,7 +113,7 @@ class PlanarFlowPosterior(_FlowPosterior):
     return tfd.TransformedDistribution(base, PlanarFlowStack(u, w, b))
 
 
-@register_posterior("iaf")
+@POSTERIORS.register("iaf")
 class IAFPosterior(_FlowPosterior):
   """q0 followed by ``num_steps`` IAF steps (eq. 30-33) with context h.
 

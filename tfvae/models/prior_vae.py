@@ -20,7 +20,7 @@ import tensorflow as tf
 import tensorflow_probability as tfp
 
 from tfvae import random_ops
-from tfvae.export import request_checks
+from tfvae import request_checks
 from tfvae.models.base import LatentVariableModel
 from tfvae.models.likelihoods import LikelihoodHead
 from tfvae.models.posteriors import DiagonalGaussianPosterior
@@ -77,7 +77,7 @@ class GatedLatentModel(LatentVariableModel):
     over the true toy density instead (CP-VAE paper, figure 3)."""
     if image_shape is not None and int(np.prod(image_shape)) == 1:
       from tfvae.evaluation import toy_1d  # pylint: disable=g-import-not-at-top
-      from tfvae.evaluation.images import write_png  # pylint: disable=g-import-not-at-top
+      from tfvae.images import write_png  # pylint: disable=g-import-not-at-top
       x = self.sample(10000, tf.constant([seed, 0], tf.int32))["samples"].numpy()
       return write_png(path, toy_1d.histogram_image(x.reshape(-1)))
     return super().write_samples_png(path, seed, image_shape, num_samples)

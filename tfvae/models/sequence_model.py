@@ -15,7 +15,7 @@ from typing import Optional, Sequence
 import numpy as np
 import tensorflow as tf
 
-from tfvae.export import request_checks
+from tfvae import request_checks
 from tfvae.models.base import LatentVariableModel
 from tfvae.models.sequence_outputs import DEFAULT_OUTPUT, OUTPUTS_FOR_KIND, SequenceOutput
 

@@ -20,7 +20,7 @@ from typing import Optional, Sequence
 import keras
 import tensorflow as tf
 
-from tfvae.training import distribute
+from tfvae import replicas
 
 
 class LaplacianBatchNorm(keras.layers.Layer):
@@ -60,8 +60,8 @@ class LaplacianBatchNorm(keras.layers.Layer):
     x = tf.cast(x, tf.float32)
     if training:
       axes = list(range(len(x.shape) - 1))
-      mean = distribute.replica_mean(tf.reduce_mean(x, axis=axes))
-      mad = distribute.replica_mean(tf.reduce_mean(tf.abs(x - mean), axis=axes))
+      mean = replicas.replica_mean(tf.reduce_mean(x, axis=axes))
+      mad = replicas.replica_mean(tf.reduce_mean(tf.abs(x - mean), axis=axes))
       m = self.momentum
       self.moving_mean.assign(m * self.moving_mean + (1.0 - m) * tf.stop_gradient(mean))
       self.moving_mad.assign(m * self.moving_mad + (1.0 - m) * tf.stop_gradient(mad))

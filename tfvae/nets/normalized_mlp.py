@@ -31,7 +31,7 @@ def make_norm(kind: str, name: str, **kwargs):
   if kind == "batch":
     # Global-batch statistics under tf.distribute, so replicas (and their moving
     # averages) stay identical; plain statistics with one replica.
-    from tfvae.training.distribute import num_replicas  # pylint: disable=g-import-not-at-top
+    from tfvae.replicas import num_replicas  # pylint: disable=g-import-not-at-top
     return keras.layers.BatchNormalization(name=name, synchronized=num_replicas() > 1)
   if kind == "none":
     return None

@@ -143,10 +143,8 @@ def check_names(config) -> None:
                    f"{', '.join(sorted(valid))}")
   posterior = config.model.get("posterior")
   if isinstance(posterior, str):
-    from tfvae.models.posteriors import POSTERIORS  # pylint: disable=g-import-not-at-top
-    if posterior not in POSTERIORS:
-      raise KeyError(f"unknown posterior {posterior!r}; known posteriors: "
-                     f"{', '.join(sorted(POSTERIORS))}")
+    from tfvae.registry import POSTERIORS  # pylint: disable=g-import-not-at-top
+    POSTERIORS.get(posterior)
 
 
 def check_config(config) -> None:

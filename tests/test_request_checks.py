@@ -2,7 +2,7 @@
 import pytest
 import tensorflow as tf
 
-from tfvae.export import request_checks
+from tfvae import request_checks
 
 
 @tf.function(input_signature=[tf.TensorSpec([], tf.int32)])
