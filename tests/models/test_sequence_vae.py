@@ -215,7 +215,7 @@ def test_reconstructs_a_tiny_set():
   assert accuracy > 0.9, accuracy
 
 
-@pytest.mark.parametrize("posterior", sorted(POSTERIORS))
+@pytest.mark.parametrize("posterior", POSTERIORS.names())
 def test_every_posterior_family_trains_and_weights_are_finite(posterior):
   model = _tiny_model(posterior=posterior)
   x = tf.constant(_sequences(4, 8, seed=9))

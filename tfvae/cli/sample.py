@@ -32,10 +32,10 @@ def main(argv):
   path = model.write_samples_png(output, _SEED.value,
                                  image_shape=getattr(splits, "image_shape", None),
                                  num_samples=_NUM.value)
-  if hasattr(model, "describe_samples"):
-    out = model.sample(_NUM.value, tf.constant([_SEED.value, 0], tf.int32))
-    for i, line in enumerate(model.describe_samples(out)):
-      print(f"{i:3d}: {line}")
+  lines = model.describe_samples(model.sample(_NUM.value,
+                                             tf.constant([_SEED.value, 0], tf.int32)))
+  for i, line in enumerate(lines or ()):
+    print(f"{i:3d}: {line}")
   print(f"wrote {path}")
 
 

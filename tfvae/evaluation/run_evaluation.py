@@ -87,11 +87,10 @@ def evaluate_run(workdir: str, split: str = "test", iwae_samples: Optional[int] 
   elif max_examples:
     dataset = first_subset(dataset, len(splits.split(split)), max_examples, batch)
   start = time.time()
-  extra = {}
-  if hasattr(model, "prepare_evaluation"):
-    # e.g. the DVAE estimates its RBM's log Z (AIS) so that bounds are normalised.
-    extra = dict(model.prepare_evaluation(seed=int(ev.get("seed", 0)),
-                                          **dict(ev.get("log_z", {}) or {})))
+  # e.g. the DVAE estimates its RBM's log Z (AIS) so that bounds are normalised.
+  extra = dict(model.prepare_evaluation(seed=int(ev.get("seed", 0)),
+                                        **dict(ev.get("log_z", {}) or {})))
+  if extra:
     log("prepared evaluation: " + ", ".join(f"{n}={v}" for n, v in extra.items()))
   elbo_logs = model.evaluate(dataset, verbose=0, return_dict=True)
   log(f"{split} ELBO (1 sample): {elbo_logs['elbo']:.3f} nats")

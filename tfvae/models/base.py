@@ -167,6 +167,34 @@ class LatentVariableModel(keras.Model):
     out = self.sample(num_samples, tf.constant([seed, 0], tf.int32))
     return write_image_grid(path, out["probs"].numpy(), image_shape)
 
+  # ------------------------------------------------- optional capabilities
+  # What a family may add, each with the default its callers get otherwise
+  # (docs/model_contract.md lists the whole contract).
+  def prepare_evaluation(self, seed: int = 0, **kwargs) -> dict:
+    """Before an evaluation, brings derived state up to date (the DVAE estimates its
+    RBM's log Z) and returns what it measured for the report. Default: nothing to do."""
+    del seed, kwargs
+    return {}
+
+  def training_callbacks(self, splits=None) -> list:
+    """Keras callbacks the model needs while it trains; they run before checkpointing,
+    so what they update is saved (CP-VAE's q(c) refresh, the DVAE's log Z). Default:
+    none."""
+    del splits
+    return []
+
+  def diagnostic_callbacks(self, splits, workdir: str) -> list:
+    """Callbacks that write figures or TensorBoard panels from the data and the workdir
+    (latent histograms, prior densities). Default: none."""
+    del splits, workdir
+    return []
+
+  def describe_samples(self, samples):
+    """One line of text per sample of ``sample()`` (what a PNG cannot show, e.g. a
+    sequence's tokens), or None. Default: None."""
+    del samples
+    return None
+
   # ---------------------------------------------------------- serialization
   def get_config(self):
     """The constructor arguments the model was made with (what ``from_config`` takes)

@@ -261,11 +261,9 @@ def _train_locked(config, workdir, out_dir, strategy, splits, model, changes, lo
                                                           tc.get("lr_schedule")))
   # Model-specific callbacks (e.g. the DVAE's periodic log Z refresh) run before
   # checkpointing, so the saved state includes what they update.
-  callbacks += list(getattr(model, "training_callbacks",
-                            lambda **unused: [])(splits=splits))
+  callbacks += list(model.training_callbacks(splits=splits))
   # Diagnostics that need the data or the workdir (histograms, density PNGs).
-  callbacks += list(getattr(model, "diagnostic_callbacks",
-                            lambda *unused: [])(splits, out_dir))
+  callbacks += list(model.diagnostic_callbacks(splits, out_dir))
   if replicas > 1:  # never checkpoint a state whose replica copies disagree
     callbacks.append(distribute.ReplicaConsistency(strategy))
   stopping_cb = None
