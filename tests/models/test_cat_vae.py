@@ -72,7 +72,7 @@ def test_loss_falls_on_real_data(x):
   s = model.sample(3, tf.constant([0, 1]))
   assert s["probs"].shape == (3, 784) and s["z"].shape == (3, 3)
   clone = CatVAE.from_config(model.get_config())
-  assert clone.num_categories == 5 and clone.latent_dim == 3
+  assert clone.categories_per_dim == 5 and clone.latent_dim == 3
 
 
 def test_discrete_importance_weights_have_category_kl_mean(x):

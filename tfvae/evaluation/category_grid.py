@@ -20,7 +20,7 @@ def category_sample_grid(model, num_per_category: int = 10,
   Without ``categories``, the ``max_categories`` most probable under the model's
   generation weights (q(c) for CP-VAE, uniform otherwise) are shown, most probable first.
   """
-  if getattr(model, "num_categories", None) is None:
+  if model.num_categories is None:
     raise ValueError(f"{type(model).__name__} has no categories to condition on")
   if categories is None:
     weights = model.generation_log_weights().numpy()

@@ -20,8 +20,8 @@ import tensorflow as tf
 
 def predict_clusters(model, x, batch_size: int = 1000) -> np.ndarray:
   """argmax_k of ``model.category_probs`` for every row of ``x`` (numpy ``[n]`` int64)."""
-  if not hasattr(model, "category_probs"):
-    raise ValueError(f"{type(model).__name__} has no categories (no category_probs)")
+  if getattr(model, "num_categories", None) is None:  # any object, not only our models
+    raise ValueError(f"{type(model).__name__} has no categories (num_categories is None)")
   probs_fn = tf.function(model.category_probs)
   out = []
   for start in range(0, len(x), batch_size):
@@ -205,8 +205,9 @@ def evaluate_workdir(workdir: str, grid_path: Optional[str] = None,
   from tfvae.training.trainer import restore_for_inference  # pylint: disable=C0415
   config, splits, model, epoch = restore_for_inference(workdir, checkpoint)
   result = {"workdir": workdir, "epoch": epoch, "model": config.model.name}
-  if refresh_aggregated_posterior and hasattr(model, "update_aggregated_posterior"):
-    q_c = model.update_aggregated_posterior(splits.eval_dataset("train", 1000))
+  q_c = (model.update_aggregated_posterior(splits.eval_dataset("train", 1000))
+         if refresh_aggregated_posterior else None)
+  if q_c is not None:
     result["aggregated_posterior"] = [float(v) for v in q_c]
   result.update(evaluate_splits(model, splits, per_example=True))
   if grid_path and len(splits.image_shape) >= 2:

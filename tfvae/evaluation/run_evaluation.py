@@ -118,7 +118,7 @@ def evaluate_run(workdir: str, split: str = "test", iwae_samples: Optional[int] 
   log(f"{split} NLL (IWAE k={k}): {result['nll']:.3f} ± {stderr:.3f} "
       f"nats over {stats['count']} examples ({result['seconds']:.0f}s)")
   labels = getattr(splits, "labels", None) or {}
-  if hasattr(model, "category_probs") and "test" in labels:
+  if model.num_categories is not None and "test" in labels:
     from tfvae.evaluation.cluster_accuracy import evaluate_splits  # pylint: disable=g-import-not-at-top
     try:
       result["cluster_accuracy"] = evaluate_splits(model, splits)

@@ -99,13 +99,13 @@ def toy_report(model, outdir: Optional[str] = None, num_samples: int = 50000,
   x = generations(model, num_samples, seed)
   report = {"generated": histogram_metrics(x)}
   images = {"toy_histogram.png": histogram_image(x)}
-  if getattr(model, "num_categories", None) is not None:
+  if model.num_categories is not None:
     uniform = generations(model, num_samples, seed, prior="uniform")
     report["generated_uniform_c"] = histogram_metrics(uniform)
     images["toy_excess_capacity.png"] = np.concatenate(
         [histogram_image(x), np.zeros([4, images["toy_histogram.png"].shape[1], 3], np.uint8),
          histogram_image(uniform)], axis=0)
-    if hasattr(model, "aggregated_posterior"):
+    if model.aggregated_posterior is not None:
       q_c = np.asarray(model.aggregated_posterior.numpy(), np.float64)
       entropy = -np.sum(q_c * np.log(np.maximum(q_c, 1e-30)))
       report["effective_categories"] = float(np.exp(entropy))
@@ -140,8 +140,7 @@ def evaluate_workdir(workdir: str, num_samples: int = 50000, seed: int = 0):
   _, splits, model, epoch = restore_for_inference(workdir)
   if splits.event_size != 1:
     raise ValueError(f"{workdir} was not trained on 1-D data (event size {splits.event_size})")
-  if hasattr(model, "update_aggregated_posterior"):
-    model.update_aggregated_posterior(splits.eval_dataset("train", 5000))
+  model.update_aggregated_posterior(splits.eval_dataset("train", 5000))
   report = toy_report(model, os.path.join(workdir, "toy"), num_samples, seed)
   report.update(workdir=workdir, epoch=epoch)
   report["histogram_image"] = histogram_image(generations(model, num_samples, seed))

@@ -66,6 +66,11 @@ class LatentVariableModel(keras.Model):
 
   #: names of the scalars returned by ``loss_terms`` (subclasses extend this).
   loss_term_names = ("loss", "elbo", "reconstruction", "kl")
+  #: Size K of the model's one categorical latent c (CP-VAE's categories, the components
+  #: of a mixture or VampPrior prior), or None: then ``category_probs`` raises.
+  num_categories = None
+  #: q(c) of a model that keeps an aggregated posterior over c (CP-VAE), or None.
+  aggregated_posterior = None
 
   def __init_subclass__(cls, **kwargs):
     """Registers every family for ``keras.models.load_model`` as ``tfvae>ClassName``."""
@@ -188,6 +193,19 @@ class LatentVariableModel(keras.Model):
     (latent histograms, prior densities). Default: none."""
     del splits, workdir
     return []
+
+  def category_probs(self, x):
+    """q(c | x) ``[batch, num_categories]`` of a model with a categorical latent
+    (``num_categories`` set): cluster accuracy, per-category figures. Default: none."""
+    del x
+    raise ValueError(f"{type(self).__name__} has no categorical latent (num_categories "
+                     "is None)")
+
+  def update_aggregated_posterior(self, data, batch_size: int = 1000):
+    """Recomputes q(c) from ``data`` and returns it, for models that keep one
+    (``aggregated_posterior``). Default: None, nothing to refresh."""
+    del data, batch_size
+    return None
 
   def describe_samples(self, samples):
     """One line of text per sample of ``sample()`` (what a PNG cannot show, e.g. a

@@ -35,10 +35,12 @@ class CatVAE(MultiSampleVAE):
     if iwae_latent not in IWAE_LATENTS:
       raise ValueError(f"iwae_latent must be one of {IWAE_LATENTS}, got {iwae_latent!r}")
     self.iwae_latent = iwae_latent
+    # Categories of each latent dimension (not a single categorical latent c:
+    # ``num_categories`` of the model contract stays None).
     if num_categories < 2:
       raise ValueError(f"num_categories must be >= 2, got {num_categories}")
-    self.num_categories = int(num_categories)
-    self.head = keras.layers.Dense(self.latent_dim * self.num_categories,
+    self.categories_per_dim = int(num_categories)
+    self.head = keras.layers.Dense(self.latent_dim * self.categories_per_dim,
                                    kernel_initializer="glorot_uniform", name="logits")
     self.temperature = self.add_weight(
         shape=(), dtype="float32", trainable=False, name="temperature",
@@ -47,17 +49,17 @@ class CatVAE(MultiSampleVAE):
   # ------------------------------------------------------------------ latent
   @property
   def prior_logits(self):
-    return tf.zeros([self.latent_dim, self.num_categories])
+    return tf.zeros([self.latent_dim, self.categories_per_dim])
 
   def _flat(self, y):
     """``[..., d, C]`` -> decoder input ``[..., d * C]``."""
     return tf.reshape(y, tf.concat(
-        [tf.shape(y)[:-2], [self.latent_dim * self.num_categories]], 0))
+        [tf.shape(y)[:-2], [self.latent_dim * self.categories_per_dim]], 0))
 
   def make_posterior(self, h):
     logits = tf.cast(self.head(h), tf.float32)
     return tf.reshape(logits, tf.concat(
-        [tf.shape(logits)[:-1], [self.latent_dim, self.num_categories]], 0))
+        [tf.shape(logits)[:-1], [self.latent_dim, self.categories_per_dim]], 0))
 
   def posterior_sample(self, q, num_samples, seed):
     return self._flat(sample_concrete(q, self.temperature, [num_samples], seed))
@@ -87,8 +89,8 @@ class CatVAE(MultiSampleVAE):
   def latent_codes(self, decoder_input):
     """Soft category index sum_c c * y_jc per dimension: ``[..., d]`` in [0, C - 1]."""
     y = tf.reshape(decoder_input, tf.concat(
-        [tf.shape(decoder_input)[:-1], [self.latent_dim, self.num_categories]], 0))
-    return tf.reduce_sum(y * tf.range(self.num_categories, dtype=y.dtype), axis=-1)
+        [tf.shape(decoder_input)[:-1], [self.latent_dim, self.categories_per_dim]], 0))
+    return tf.reduce_sum(y * tf.range(self.categories_per_dim, dtype=y.dtype), axis=-1)
 
   def extra_terms(self, q):
     log_p = tf.nn.log_softmax(q, axis=-1)

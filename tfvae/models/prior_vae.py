@@ -13,7 +13,7 @@ Monte Carlo estimate log q(z|x) - log p(z) for learned mixture priors (MG, VampP
 ``GatedLatentModel`` holds what every model of the family shares: generation by category,
 reconstruction, cluster probabilities and the export endpoints.
 """
-from typing import Optional, Sequence
+from typing import Sequence
 
 import numpy as np
 import tensorflow as tf
@@ -37,7 +37,6 @@ class GatedLatentModel(LatentVariableModel):
   implement ``sample_given_categories(categories, seed)`` when they have one.
   """
 
-  num_categories: Optional[int] = None
 
   def _build_decoder(self, hidden_sizes, likelihood):
     self.decoder = gated_mlp(tuple(reversed(tuple(hidden_sizes))), name="decoder")
