@@ -26,8 +26,8 @@ BAD_CONFIGS = [
      r"unknown dataset 'mnistt'; known datasets: .*binarized_mnist"),
     ("unknown_model", "model", dict(name="gaussian_vea"), KeyError,
      r"unknown model 'gaussian_vea'; known models: .*gaussian_vae"),
-    ("unknown_model_key", "model", dict(latent_dims=3), ValueError,
-     r"bad settings for model 'gaussian_vae' \(config.model\).*latent_dims.*"
+    ("unknown_model_key", "model", dict(latent_dims=3), KeyError,
+     r"model 'gaussian_vae' has no setting\(s\) latent_dims \(config.model\); "
      r"valid settings: .*latent_dim,"),
     ("unknown_posterior", "model", dict(posterior="diagg"), KeyError,
      r"unknown posterior 'diagg'; known posteriors: diag"),

@@ -21,6 +21,7 @@ from absl import app
 from absl import flags
 
 from tfvae.cli.common import quiet_tensorflow
+from tfvae.training.train_settings import setting
 
 _SUITE = flags.DEFINE_string("suite", "quick", "Suite name (tfvae.benchmarks.suites).")
 _ENTRY = flags.DEFINE_string("entry", None, "Entry name within the suite.")
@@ -150,7 +151,7 @@ def run_entry(entry, workdir: str, repo_root: str, shared_data: str = "",
     out["compile_seconds"] = first_epoch_overhead(seconds)
   # None when the copied run had already done the whole budget (evaluation only).
   out["train_examples_per_sec"] = result.examples_per_sec if seconds else None
-  out["steps_per_epoch"] = int(config.train.get("steps_per_epoch") or 0) or None
+  out["steps_per_epoch"] = int(setting(config.train, "steps_per_epoch") or 0) or None
   out["steps_per_full_epoch"] = int(result.splits.steps_per_epoch(out["batch_size"]))
   out["stopped_on_nan"] = result.stopped_on_nan
   out["epochs_done"] = int(result.epochs_done)

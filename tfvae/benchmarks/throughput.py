@@ -13,6 +13,8 @@ import keras
 import numpy as np
 import tensorflow as tf
 
+from tfvae.training.train_settings import setting
+
 VARIANTS: Dict[str, Dict[str, object]] = {
     "baseline_tf_function": dict(loop="manual", jit_compile=False, steps_per_execution=1,
                                  precision="float32"),
@@ -54,9 +56,9 @@ def _configure(config, settings):
 def config_settings(config) -> Dict[str, object]:
   """The speed settings a config trains with (``tfvae-train``'s own loop)."""
   tc = config.train
-  return dict(loop="fit", jit_compile=bool(tc.get("jit_compile", False)),
-              steps_per_execution=int(tc.get("steps_per_execution", 1) or 1),
-              precision=str(tc.get("precision", "float32")))
+  return dict(loop="fit", jit_compile=bool(setting(tc, "jit_compile")),
+              steps_per_execution=int(setting(tc, "steps_per_execution") or 1),
+              precision=str(setting(tc, "precision")))
 
 
 def measure(config, variant: str, steps_per_window: int = 200, windows: int = 5,

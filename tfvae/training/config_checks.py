@@ -16,6 +16,7 @@ import os
 import re
 
 from tfvae.export.limits import LIMIT_KEYS, check_limit
+from tfvae.training.train_settings import REQUIRED, TRAIN_DEFAULTS, setting, unknown_keys
 
 # (key, minimum) of the integer settings of config.train; absent keys are skipped.
 TRAIN_INTEGERS = (("batch_size", 1), ("epochs", 1), ("seed", 0), ("steps_per_epoch", 0),
@@ -70,9 +71,13 @@ def check_values(config) -> None:
       raise ValueError(f"config.{name}.name must name a registered {name}, got "
                        f"{section.get('name')!r}")
   train = _section(config, "train")
-  for key in ("batch_size", "epochs", "learning_rate", "seed"):
+  for key in REQUIRED:
     if key not in train:
       raise ValueError(f"config.train.{key} is missing")
+  unknown = unknown_keys(train)
+  if unknown:
+    raise ValueError(f"config.train has no setting(s) {', '.join(unknown)}; settings: "
+                     f"{', '.join(sorted(REQUIRED + tuple(TRAIN_DEFAULTS)))}")
   for key, minimum in TRAIN_INTEGERS:
     if key in train:
       check_integer("train", key, train[key], minimum)
@@ -87,7 +92,7 @@ def check_values(config) -> None:
     check_number("train", "clipnorm", train["clipnorm"], positive=False)
   if train.get("weight_decay") is not None:
     check_number("train", "weight_decay", train["weight_decay"], positive=False)
-  precision = train.get("precision", "float32")
+  precision = setting(train, "precision")
   if precision not in PRECISIONS:
     raise ValueError(f"config.train.precision must be one of {PRECISIONS}, got {precision!r}")
   check_export(config)
@@ -101,7 +106,7 @@ def check_values(config) -> None:
         check_limit(key, config["export"][key])
   # Last: the schedule classes import Keras (and so TensorFlow).
   from tfvae.training.schedules import check_schedules  # pylint: disable=g-import-not-at-top
-  check_schedules(train.get("schedules"), train.get("lr_schedule"))
+  check_schedules(setting(train, "schedules"), setting(train, "lr_schedule"))
 
 
 def check_export(config) -> None:

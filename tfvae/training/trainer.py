@@ -43,6 +43,7 @@ from tfvae.training.early_stopping import (EarlyStoppingCallback, EarlyStoppingS
 from tfvae.training.precision import set_precision
 from tfvae.training.history import HistoryWriter
 from tfvae.training.schedules import schedules_from_config
+from tfvae.training.train_settings import setting
 from tfvae.training.workdir_lock import WorkdirLock
 
 
@@ -88,9 +89,9 @@ def make_optimizer(train_config) -> keras.optimizers.Optimizer:
   """Adam; ``train.weight_decay`` > 0 adds decoupled weight decay (AdamW, Loshchilov &
   Hutter 2019): after each Adam step w <- w - lr * weight_decay * w, on kernels only."""
   kwargs = {"learning_rate": float(train_config.learning_rate)}
-  if train_config.get("clipnorm"):
+  if setting(train_config, "clipnorm"):
     kwargs["clipnorm"] = float(train_config.clipnorm)
-  weight_decay = float(train_config.get("weight_decay") or 0.0)
+  weight_decay = float(setting(train_config, "weight_decay") or 0.0)
   if weight_decay:
     optimizer = keras.optimizers.AdamW(weight_decay=weight_decay, **kwargs)
     optimizer.exclude_from_weight_decay(var_names=list(NO_WEIGHT_DECAY))
@@ -102,7 +103,7 @@ def epoch_steps(train_config, splits) -> int:
   """Optimizer steps of one training epoch: the full batches of the training split, or
   ``train.steps_per_epoch`` when that is smaller."""
   steps = splits.steps_per_epoch(int(train_config.batch_size))
-  limit = int(train_config.get("steps_per_epoch") or 0)
+  limit = int(setting(train_config, "steps_per_epoch") or 0)
   return min(steps, limit) if limit else steps
 
 
@@ -114,7 +115,7 @@ def build(config, compile_model: bool = True, strategy=None, steps_per_epoch: in
   ``train.steps_per_execution`` is lowered to a divisor of the epoch's steps
   (``steps_per_epoch``, default: ``epoch_steps``), so that no epoch runs extra steps.
   """
-  set_precision(config.train.get("precision", "float32"))
+  set_precision(setting(config.train, "precision"))
   keras.utils.set_random_seed(int(config.train.seed))
   strategy = strategy or tf.distribute.get_strategy()
   distribute.per_replica_batch(config.train.batch_size, strategy)
@@ -128,9 +129,9 @@ def build(config, compile_model: bool = True, strategy=None, steps_per_epoch: in
     if compile_model:
       model.compile(optimizer=make_optimizer(config.train),
                     jit_compile=distribute.jit_compile(
-                        config.train.get("jit_compile", True), strategy),
+                        setting(config.train, "jit_compile"), strategy),
                     steps_per_execution=distribute.steps_per_execution(
-                        config.train.get("steps_per_execution", 1), strategy,
+                        setting(config.train, "steps_per_execution"), strategy,
                         steps_per_epoch or epoch_steps(config.train, splits)))
     first = next(iter(splits.eval_dataset("valid", int(config.train.batch_size))))
     model(first)  # builds every layer
@@ -202,7 +203,7 @@ def train(config, workdir: str, log=print, extra_callbacks=()) -> TrainResult:
   workdir = os.path.abspath(workdir)
   splits, model = build(config, strategy=strategy)
   distribute.check_eval_batches(len(splits.split("valid")),
-                                int(tc.get("eval_batch_size", 1000)), strategy)
+                                int(setting(tc, "eval_batch_size")), strategy)
   out_dir = distribute.write_dir(workdir, strategy)  # workdir, or a worker's temp dir
   make_workdir(out_dir)
   with WorkdirLock(out_dir):
@@ -217,9 +218,9 @@ def _train_locked(config, workdir, out_dir, strategy, splits, model, changes, lo
   replicas = strategy.num_replicas_in_sync
   chief = distribute.is_chief(strategy)
   stopping = None
-  if tc.get("early_stopping_patience", 0):
+  if setting(tc, "early_stopping_patience"):
     stopping = EarlyStoppingState(int(tc.early_stopping_patience),
-                                  int(tc.get("early_stopping_start", 0) or 0))
+                                  int(setting(tc, "early_stopping_start")))
   checkpointer = Checkpointer(checkpoint_dir(out_dir), model,
                               extra=stopping.variables() if stopping else None)
   if chief:
@@ -247,7 +248,7 @@ def _train_locked(config, workdir, out_dir, strategy, splits, model, changes, lo
   if steps < splits.steps_per_epoch(batch_size):
     # Shortened epochs: the stream must end each data epoch early to stay aligned.
     data_kwargs["steps_per_epoch"] = steps
-  requested_spe = int(tc.get("steps_per_execution", 1) or 1)
+  requested_spe = int(setting(tc, "steps_per_execution") or 1)
   if replicas == 1 and model.steps_per_execution != requested_spe:
     log(f"steps_per_execution {requested_spe} does not divide the {steps} steps of an "
         f"epoch; using {model.steps_per_execution}")
@@ -255,10 +256,10 @@ def _train_locked(config, workdir, out_dir, strategy, splits, model, changes, lo
   samples_dir = os.path.join(out_dir, "samples")
 
   throughput = cb.Throughput(steps * batch_size)
-  checkpoint_cb = CheckpointCallback(checkpointer, tc.get("checkpoint_every", 1), log=log)
+  checkpoint_cb = CheckpointCallback(checkpointer, setting(tc, "checkpoint_every"), log=log)
   image_shape = getattr(splits, "image_shape", None)
-  callbacks = list(extra_callbacks) + list(schedules_from_config(tc.get("schedules"),
-                                                          tc.get("lr_schedule")))
+  callbacks = list(extra_callbacks) + list(schedules_from_config(setting(tc, "schedules"),
+                                                          setting(tc, "lr_schedule")))
   # Model-specific callbacks (e.g. the DVAE's periodic log Z refresh) run before
   # checkpointing, so the saved state includes what they update.
   callbacks += list(model.training_callbacks(splits=splits))
@@ -275,9 +276,9 @@ def _train_locked(config, workdir, out_dir, strategy, splits, model, changes, lo
   if hasattr(model, "posterior") and hasattr(model, "encode"):
     callbacks.append(cb.PosteriorStatistics(splits.eval_array("valid")[:1000]))
   sample_cb = None
-  if tc.get("sample_every", 1) and chief:
+  if setting(tc, "sample_every") and chief:
     sample_cb = cb.SampleImages(samples_dir, seed=int(tc.seed), image_shape=image_shape,
-                                every=tc.get("sample_every", 1),
+                                every=setting(tc, "sample_every"),
                                 tensorboard_dir=tensorboard_dir)
     callbacks.append(sample_cb)
   if chief:
@@ -294,7 +295,7 @@ def _train_locked(config, workdir, out_dir, strategy, splits, model, changes, lo
         f"at epoch {int(stopping.best_epoch.numpy())}, in {best_checkpoint_dir(out_dir)})")
   elif initial_epoch < epochs:
     train_data = splits.train_dataset(batch_size, int(tc.seed), initial_epoch, **data_kwargs)
-    valid_data = splits.eval_dataset("valid", int(tc.get("eval_batch_size", 1000)))
+    valid_data = splits.eval_dataset("valid", int(setting(tc, "eval_batch_size")))
     if replicas > 1:  # each global batch is split over the replicas (and workers)
       train_data = distribute.shard_by_data(train_data)
       valid_data = distribute.shard_by_data(valid_data)
@@ -302,8 +303,8 @@ def _train_locked(config, workdir, out_dir, strategy, splits, model, changes, lo
         train_data,
         epochs=epochs, initial_epoch=initial_epoch, steps_per_epoch=steps,
         validation_data=valid_data,
-        validation_freq=int(tc.get("validation_every", 1)),
-        callbacks=callbacks, verbose=fit_verbosity(tc.get("verbose", 1)), shuffle=False)
+        validation_freq=int(setting(tc, "validation_every")),
+        callbacks=callbacks, verbose=fit_verbosity(setting(tc, "verbose")), shuffle=False)
     history = {k: [float(v) for v in vals] for k, vals in fit.history.items()}
   else:
     log(f"Nothing to do: {initial_epoch} of {epochs} epochs already done")
