@@ -26,7 +26,8 @@ from tfvae.registry import MODELS
 class CatVAE(MultiSampleVAE):
   """VAE with d relaxed categorical latents of C categories."""
 
-  loss_term_names = ("loss", "elbo", "reconstruction", "kl", "temperature",
+  relaxed_objective = True
+  loss_term_names = ("loss", "elbo", "relaxed_elbo", "reconstruction", "kl", "temperature",
                      "posterior_entropy")
 
   def __init__(self, input_size: int, latent_dim: int = 20, num_categories: int = 10,
