@@ -66,7 +66,7 @@ QUICK: List[Entry] = [
            iwae_samples=100, eval_examples=500, speed_steps=20),
     _quick("cp_vae_c10", "configs/cp_vae_c10_mnist.py", _MNIST_IDX, speed_steps=100),
     _quick("vamp_prior_c10", "configs/vp_c10_mnist.py", _MNIST_IDX, speed_steps=100),
-    # The VampPrior speed target of issue 8 is for 500 pseudo-inputs.
+    # The VampPrior speed target (SPEED_TARGETS) is for 500 pseudo-inputs.
     _quick("vamp_prior_500", "configs/vp_c10_mnist.py",
            dict(_MNIST_IDX, **{"model.num_pseudo_inputs": 500}), speed_steps=100),
     _quick("hvae", "configs/hvae_mnist.py", _MNIST_IDX, speed_steps=100),
@@ -390,7 +390,7 @@ POSTERIORS_WHOLE_TEST: List[Entry] = [
     for name, config, source, budget, paired in _WHOLE_TEST_RUNS
 ]
 
-# Speed targets of issue 8 (examples/s at batch 100 on the 2-core CPU, tuned variant).
+# Speed targets (examples/s at batch 100 on the 2-core CPU, tuned variant; docs/benchmarks.md).
 SPEED_TARGETS = {"vae_diag": 22000, "vae_planar10": 15000, "vae_iaf": 15000,
                  "vamp_prior_500": 4500}
 
