@@ -1,7 +1,7 @@
 """Discrete VAE (Rolfe 2016) on statically binarized MNIST: the paper's architecture.
 
 The quick, CPU-sized model is ``dvae_binarized_mnist.py``; this file is the appendix-H /
-table-2 model, as far as ``tfvae.models.discrete_vae`` supports it. Paper quotes are
+table-2 model, as far as ``tfvae.models.discrete.discrete_vae`` supports it. Paper quotes are
 from /work/shared/papers/discrete_vae_rolfe2016.md (arXiv:1609.02200).
 
 Paper setting -> config (source):

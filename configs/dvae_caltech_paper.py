@@ -3,7 +3,7 @@
 The data are not shipped: set --config.dataset.path to caltech101_silhouettes_28_split1.mat
 (e.g. ../shared/data/caltech101_silhouettes/ in this project; ``invert=True``: ink = 1).
 The quick, CPU-sized model is ``dvae_caltech.py``; this file is the appendix-H / table-2
-model, as far as ``tfvae.models.discrete_vae`` supports it. Paper quotes are from
+model, as far as ``tfvae.models.discrete.discrete_vae`` supports it. Paper quotes are from
 /work/shared/papers/discrete_vae_rolfe2016.md (arXiv:1609.02200).
 
 Paper setting -> config (source):

@@ -30,11 +30,9 @@ LAYERS = {
 KNOWN = {
     # The registries import the built-in families on the first lookup (plugin loading).
     ("tfvae.registry", "tfvae.models"),
-    # Family figures still live in evaluation/: they move when each family becomes a
-    # package that owns its figures.
-    ("tfvae.models.multisample_vae", "tfvae.evaluation.latent_histograms"),
-    ("tfvae.models.prior_vae", "tfvae.evaluation.toy_1d"),
-    ("tfvae.models.sequence_model", "tfvae.evaluation.strokes"),
+    # The 1-D toy figures of the learned-prior family live with their command line in
+    # evaluation/ (its main restores a workdir through training/).
+    ("tfvae.models.learned_priors.prior_vae", "tfvae.evaluation.toy_1d"),
     # A second command line beside tfvae-evaluate, to be folded into it.
     ("tfvae.evaluation.dvae_likelihood", "tfvae.cli.common"),
 }

@@ -7,8 +7,8 @@ import pytest
 import tensorflow as tf
 
 from tfvae.evaluation.category_grid import category_sample_grid, write_category_grid
-from tfvae.models.cp_vae import CPVAE
-from tfvae.models.prior_vae import PriorVAE
+from tfvae.models.learned_priors.cp_vae import CPVAE
+from tfvae.models.learned_priors.prior_vae import PriorVAE
 
 
 def _model():

@@ -5,7 +5,7 @@ import numpy as np
 import tensorflow as tf
 
 from tfvae.evaluation.dvae_likelihood import dvae_log_likelihood
-from tfvae.models.discrete_vae import DiscreteVAE
+from tfvae.models.discrete.discrete_vae import DiscreteVAE
 
 
 def _model_and_data():

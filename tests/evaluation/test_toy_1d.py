@@ -9,7 +9,7 @@ import tensorflow as tf
 
 from tfvae.data import toy_two_gaussians as toy
 from tfvae.evaluation import cluster_accuracy, toy_1d
-from tfvae.models.cp_vae import CPVAE
+from tfvae.models.learned_priors.cp_vae import CPVAE
 
 
 def test_metrics_separate_bimodal_from_unimodal():

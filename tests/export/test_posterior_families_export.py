@@ -10,7 +10,7 @@ import pytest
 import tensorflow as tf
 
 from tfvae.export.sampler import export_sampler
-from tfvae.models.gaussian_vae import GaussianVAE
+from tfvae.models.vae.gaussian_vae import GaussianVAE
 
 FAMILIES = {
     "full_cov": ("full_cov", {}),

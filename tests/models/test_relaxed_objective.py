@@ -6,8 +6,8 @@ import pytest
 import tensorflow as tf
 
 from tfvae.data import load_dataset
-from tfvae.models.cat_vae import CatVAE
-from tfvae.models.cg_bpef_vae import CGBPEFVAE
+from tfvae.models.exponential_family.cat_vae import CatVAE
+from tfvae.models.exponential_family.cg_bpef_vae import CGBPEFVAE
 
 MODELS = {
     "cat_vae": lambda: CatVAE(input_size=784, latent_dim=4, num_categories=5,

@@ -4,7 +4,7 @@ import pytest
 import tensorflow as tf
 
 from tfvae.export.sampler import export_sampler
-from tfvae.models.gaussian_vae import GaussianVAE
+from tfvae.models.vae.gaussian_vae import GaussianVAE
 from tfvae.nets.conv32 import Conv32Decoder, Conv32Encoder
 from tfvae.nets.gated import GatedDense
 from tfvae.nets.maxout import Maxout, maxout_pieces

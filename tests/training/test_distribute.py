@@ -169,7 +169,7 @@ def _replica_seeds(strategy, out):
 def _dvae(strategy, out):
   import keras  # pylint: disable=g-import-not-at-top
   import tensorflow as tf  # pylint: disable=g-import-not-at-top
-  from tfvae.models.discrete_vae import DiscreteVAE  # pylint: disable=g-import-not-at-top
+  from tfvae.models.discrete.discrete_vae import DiscreteVAE  # pylint: disable=g-import-not-at-top
   from tfvae.training import distribute  # pylint: disable=g-import-not-at-top
   x = (np.random.default_rng(1).random((64, 16)) < 0.3).astype(np.float32)
   with strategy.scope():
@@ -226,7 +226,7 @@ def _laplacian_norm(strategy, out):
 def _cp_vae(strategy, out):
   import keras  # pylint: disable=g-import-not-at-top
   import tensorflow as tf  # pylint: disable=g-import-not-at-top
-  from tfvae.models.cp_vae import AggregatedPosteriorCallback, CPVAE  # pylint: disable=g-import-not-at-top
+  from tfvae.models.learned_priors.cp_vae import AggregatedPosteriorCallback, CPVAE  # pylint: disable=g-import-not-at-top
   from tfvae.training import distribute  # pylint: disable=g-import-not-at-top
   x = (np.random.default_rng(3).random((64, 12)) < 0.4).astype(np.float32)
   data = tf.data.Dataset.from_tensor_slices(x).batch(16)  # 4 steps, every example once

@@ -18,7 +18,7 @@ import tensorflow_probability as tfp
 
 from tests import families
 from tfvae.distributions import smoothing
-from tfvae.models.sequence_outputs import SequenceOutput
+from tfvae.models.recurrent.sequence_outputs import SequenceOutput
 
 LOW = {"mixed_bfloat16": "bfloat16", "mixed_float16": "float16"}
 MIN_STEPS = 2

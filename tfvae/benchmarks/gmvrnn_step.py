@@ -17,9 +17,9 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 import keras  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
-from tfvae.models.gmvrnn_gumbel import GumbelMixtureVRNN  # noqa: E402
-from tfvae.models.gmvrnn_variational import VariationalMixtureVRNN  # noqa: E402
-from tfvae.models.vrnn import VRNN  # noqa: E402
+from tfvae.models.recurrent.gmvrnn_gumbel import GumbelMixtureVRNN  # noqa: E402
+from tfvae.models.recurrent.gmvrnn_variational import VariationalMixtureVRNN  # noqa: E402
+from tfvae.models.recurrent.vrnn import VRNN  # noqa: E402
 
 MODELS = {"vrnn": VRNN, "gmvrnn_gumbel": GumbelMixtureVRNN,
           "gmvrnn_variational": VariationalMixtureVRNN}

@@ -27,7 +27,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 import keras  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
-from tfvae.models.vrnn import VRNN  # noqa: E402
+from tfvae.models.recurrent.vrnn import VRNN  # noqa: E402
 
 ALL = ("naive", "unrolled", "while", "scan", "keras_rnn", "unrolled+xla", "while+xla",
        "naive+bf16", "unrolled+bf16", "while+bf16")

@@ -29,7 +29,7 @@ AUTOTUNE = tf.data.AUTOTUNE
 SPLITS = ("train", "valid", "test")
 SEQUENCE_KINDS = ("real", "binary", "pen")
 #: which per-step output families fit which kind of data (mirrors
-#: ``tfvae.models.sequence_outputs.OUTPUTS_FOR_KIND``; data does not import models).
+#: ``tfvae.models.recurrent.sequence_outputs.OUTPUTS_FOR_KIND``; data does not import models).
 OUTPUTS_FOR_KIND = {"real": ("gaussian", "gmm"), "binary": ("bernoulli",),
                     "pen": ("pen_gaussian", "pen_gmm")}
 

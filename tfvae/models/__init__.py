@@ -1,16 +1,11 @@
 """Model families; importing this package registers them in ``tfvae.registry.MODELS`` (and
 the posterior heads in ``tfvae.registry.POSTERIORS``)."""
-from tfvae.models import posteriors, posteriors_flows  # noqa: F401  (posterior heads)
-from tfvae.models import gaussian_vae  # noqa: F401
-from tfvae.models import sequence_vae  # noqa: F401  (Bowman et al.: LSTM sequence VAE)
-# Sun & Zhang: Cat-VAE, CG-BPEF-VAE, Gauss-VAE
-from tfvae.models import cat_vae, cg_bpef_vae, gauss_vae_baseline  # noqa: F401
-from tfvae.models import discrete_vae  # noqa: F401  (Rolfe: Discrete VAE with an RBM prior)
-# Lavda et al.: CP-VAE, MG, VampPrior, HVAE
-from tfvae.models import cp_vae, hvae, mog_prior_vae, prior_vae, vamp_prior  # noqa: F401
-from tfvae.models import lstm_baseline, vrnn  # noqa: F401  (VRNN report: VRNN, LSTM baseline)
-# VRNN report: Gaussian-mixture VRNNs
-from tfvae.models import gmvrnn_gumbel, gmvrnn_variational  # noqa: F401
+# One package per family (and the paper it reproduces).
+from tfvae.models import vae  # noqa: F401  Gaussian VAE, flows, LSTM sequence VAE
+from tfvae.models import recurrent  # noqa: F401  VRNN, LSTM baseline, GMVRNNs
+from tfvae.models import discrete  # noqa: F401  Discrete VAE (RBM prior)
+from tfvae.models import learned_priors  # noqa: F401  CP-VAE, MoG, VampPrior, HVAE
+from tfvae.models import exponential_family  # noqa: F401  CG-BPEF, Cat-VAE, Gauss-VAE
 from tfvae.models.base import LatentVariableModel
 
 
