@@ -156,7 +156,7 @@ class LatentVariableModel(keras.Model):
 
     endpoints = {"sample": (sample, [tf.TensorSpec([], tf.int32, name="num_samples"),
                                      tf.TensorSpec([], tf.int32, name="seed")])}
-    if hasattr(self, "reconstruct") and hasattr(self, "input_size"):
+    if self.has_capability("reconstruct") and self.input_size:
       def reconstruct(x):
         return {"probs": self.reconstruct(x)}
       endpoints["reconstruct"] = (
@@ -175,6 +175,34 @@ class LatentVariableModel(keras.Model):
   # ------------------------------------------------- optional capabilities
   # What a family may add, each with the default its callers get otherwise
   # (docs/model_contract.md lists the whole contract).
+  #: Flat input size of models over vectors (the ``reconstruct`` signature's width);
+  #: None for sequence inputs.
+  input_size = None
+  #: Longest training sequence of a sequence model (the serving limit scales it); None
+  #: for models of fixed-size inputs.
+  max_length = None
+
+  @classmethod
+  def has_capability(cls, method: str) -> bool:
+    """Whether the family overrides the optional ``method`` of this base class (the
+    default of which refuses or returns None)."""
+    return getattr(cls, method) is not getattr(LatentVariableModel, method)
+
+  def reconstruct(self, x):
+    """Decoder mean given a posterior draw for each input (``model.predict``, the
+    ``reconstruct`` serving signature). Default: refuses."""
+    del x
+    raise NotImplementedError(
+        f"{type(self).__name__} has no reconstruct(); use model.sample(n, seed) for "
+        "samples or model.evaluate(x) for the loss terms")
+
+  def posterior_moments(self, x):
+    """``(mean, stddev)`` of q(z | x), each ``[batch, latent_dim]``, for models with one
+    continuous posterior: the active-unit count and mean posterior scale logged each
+    epoch. Default: None (no such posterior)."""
+    del x
+    return None
+
   def prepare_evaluation(self, seed: int = 0, **kwargs) -> dict:
     """Before an evaluation, brings derived state up to date (the DVAE estimates its
     RBM's log Z) and returns what it measured for the report. Default: nothing to do."""
@@ -294,10 +322,6 @@ class LatentVariableModel(keras.Model):
   def predict_step(self, data):
     """``model.predict(x)``: reconstructions (the model's ``reconstruct``: the decoder
     mean given the posterior), not the loss terms; models without one refuse clearly."""
-    if not hasattr(self, "reconstruct"):
-      raise NotImplementedError(
-          f"{type(self).__name__} has no reconstruct(); use model.sample(n, seed) for "
-          "samples or model.evaluate(x) for the loss terms")
     return self.reconstruct(self._inputs(data))
 
   def export(self, filepath, format="tf_saved_model", **kwargs):  # pylint: disable=redefined-builtin

@@ -19,10 +19,10 @@ class PosteriorStatistics(keras.callbacks.Callback):
     self.threshold = threshold
 
   def on_epoch_end(self, epoch, logs=None):
-    if logs is None or not hasattr(self.model, "posterior"):
+    moments = None if logs is None else self.model.posterior_moments(self.x)
+    if moments is None:
       return
-    q = self.model.encode(self.x)
-    mean, scale = self.model.posterior.moments(q)
+    mean, scale = moments
     variance = np.var(np.asarray(mean), axis=0)
     logs["val_active_units"] = float(np.sum(variance > self.threshold))
     logs["val_posterior_scale"] = float(np.mean(np.asarray(scale)))

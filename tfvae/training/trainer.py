@@ -273,7 +273,7 @@ def _train_locked(config, workdir, out_dir, strategy, splits, model, changes, lo
         stopping, Checkpointer(best_checkpoint_dir(out_dir), model, max_to_keep=1), log=log)
     callbacks.append(stopping_cb)
   callbacks += [throughput, checkpoint_cb]
-  if hasattr(model, "posterior") and hasattr(model, "encode"):
+  if model.has_capability("posterior_moments"):
     callbacks.append(cb.PosteriorStatistics(splits.eval_array("valid")[:1000]))
   sample_cb = None
   if setting(tc, "sample_every") and chief:

@@ -34,18 +34,18 @@ class LatentHistograms(keras.callbacks.Callback):
     return self._writer
 
   def on_epoch_end(self, epoch, logs=None):
-    if (epoch + 1) % self.every or not hasattr(self.model, "posterior_codes"):
+    if (epoch + 1) % self.every:
       return
     codes = self.model.posterior_codes(self.x, tf.constant([self.seed, epoch], tf.int32))
+    grid = self.model.prior_grid_density()
     with self._get_writer().as_default():
       for j in range(int(codes.shape[-1])):
         tf.summary.histogram(f"z/dim_{j:02d}", codes[:, j], step=epoch)
-      if hasattr(self.model, "prior_grid_density"):
-        _, density = self.model.prior_grid_density()
-        panel = density_panels(np.asarray(density))
+      if grid is not None:
+        panel = density_panels(np.asarray(grid[1]))
         tf.summary.image("prior_density", panel[None], step=epoch)
     self._writer.flush()
-    if self.png_dir and hasattr(self.model, "prior_grid_density"):
+    if self.png_dir and grid is not None:
       write_prior_density_png(self.model,
                               os.path.join(self.png_dir, f"prior_epoch_{epoch + 1:04d}.png"))
 

@@ -166,10 +166,17 @@ class MultiSampleVAE(LatentVariableModel):
     import os  # pylint: disable=g-import-not-at-top
     from tfvae.models.exponential_family.latent_histograms import LatentHistograms  # pylint: disable=g-import-not-at-top
     png_dir = (os.path.join(workdir, "prior_density")
-               if hasattr(self, "prior_grid_density") else None)
+               if type(self).prior_grid_density is not MultiSampleVAE.prior_grid_density
+               else None)
     return [LatentHistograms(splits.eval_array("valid")[:1000],
                              os.path.join(workdir, "tensorboard"), seed=self.seed,
                              png_dir=png_dir)]
+
+  def prior_grid_density(self):
+    """``(zeta [R], density [d, R])`` of a prior on a grid of points, drawn by the
+    latent-histogram callback and ``write_prior_density_png``; None (the default) for
+    priors without a grid."""
+    return None
 
   def posterior_codes(self, x, seed):
     """One posterior draw per example as per-dimension scalar codes ``[B, d]``."""

@@ -39,7 +39,8 @@ def density_panels(density: np.ndarray, height: int = 48, columns: int = None,
 
 def write_prior_density_png(model, path: str, height: int = 48) -> str:
   """Writes the prior densities of ``model.prior_grid_density()`` to ``path``."""
-  if not hasattr(model, "prior_grid_density"):
+  grid = model.prior_grid_density()
+  if grid is None:
     raise ValueError(f"{type(model).__name__} has no grid prior (prior_grid_density)")
-  _, density = model.prior_grid_density()
+  _, density = grid
   return write_png(path, density_panels(np.asarray(density), height))

@@ -128,6 +128,10 @@ class CPVAE(GatedLatentModel):
     """q(z|x, c) = N(mu(x, pi), diag sigma(x, pi)^2) (the family's ``encode`` protocol)."""
     return self.encode_all(x)[1]
 
+  def posterior_moments(self, x):
+    """``(mean, stddev)`` of q(z | x) (the contract's posterior statistics)."""
+    return self.posterior.moments(self.encode(x))
+
   def decode(self, z, c_one_hot):
     """p(x | z, c) from the decoder d(z, c) on the concatenation [z, c]."""
     z = tf.cast(z, tf.float32)

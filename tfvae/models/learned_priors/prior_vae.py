@@ -22,6 +22,7 @@ import tensorflow_probability as tfp
 from tfvae import random_ops
 from tfvae import request_checks
 from tfvae.models.base import LatentVariableModel
+from tfvae.models.learned_priors.toy_figures import histogram_image
 from tfvae.models.likelihoods import LikelihoodHead
 from tfvae.models.vae.posteriors import DiagonalGaussianPosterior
 from tfvae.nets.gated import gated_mlp
@@ -75,10 +76,9 @@ class GatedLatentModel(LatentVariableModel):
     """Image grid of samples; for scalar data (the 1-D toy) a histogram of 10,000 draws
     over the true toy density instead (CP-VAE paper, figure 3)."""
     if image_shape is not None and int(np.prod(image_shape)) == 1:
-      from tfvae.evaluation import toy_1d  # pylint: disable=g-import-not-at-top
       from tfvae.images import write_png  # pylint: disable=g-import-not-at-top
       x = self.sample(10000, tf.constant([seed, 0], tf.int32))["samples"].numpy()
-      return write_png(path, toy_1d.histogram_image(x.reshape(-1)))
+      return write_png(path, histogram_image(x.reshape(-1)))
     return super().write_samples_png(path, seed, image_shape, num_samples)
 
   # ------------------------------------------------------------------ export
@@ -130,6 +130,10 @@ class PriorVAE(GatedLatentModel):
   def encode(self, x):
     """q(z|x) = N(mu(x), diag sigma(x)^2)."""
     return self.posterior(self.encoder(x))
+
+  def posterior_moments(self, x):
+    """``(mean, stddev)`` of q(z | x) (the contract's posterior statistics)."""
+    return self.posterior.moments(self.encode(x))
 
   def decode(self, z):
     return self.likelihood(self.decoder(z))

@@ -78,6 +78,10 @@ class GaussianVAE(LatentVariableModel):
     """q(z|x) as a TFP distribution over ``[batch, latent_dim]``."""
     return self.posterior(self.encoder(x))
 
+  def posterior_moments(self, x):
+    """``(mean, stddev)`` of q(z | x) (the contract's posterior statistics)."""
+    return self.posterior.moments(self.encode(x))
+
   def decode(self, z):
     """p(x|z) as a TFP distribution over ``[..., input_size]``."""
     return self.likelihood(self.decoder(z))

@@ -114,6 +114,10 @@ class SequenceVAE(LatentVariableModel):
     h = self.encoder_lstm(x, mask=mask)
     return self.posterior(self.encoder_mlp(h))
 
+  def posterior_moments(self, x):
+    """``(mean, stddev)`` of q(z | x) (the contract's posterior statistics)."""
+    return self.posterior.moments(self.encode(x))
+
   def initial_state(self, z):
     """Decoder MLP: z -> (x_0, h, c)."""
     out = self.decoder_mlp(z)
