@@ -30,9 +30,6 @@ LAYERS = {
 KNOWN = {
     # The registries import the built-in families on the first lookup (plugin loading).
     ("tfvae.registry", "tfvae.models"),
-    # The 1-D toy figures of the learned-prior family live with their command line in
-    # evaluation/ (its main restores a workdir through training/).
-    ("tfvae.models.learned_priors.prior_vae", "tfvae.evaluation.toy_1d"),
     # A second command line beside tfvae-evaluate, to be folded into it.
     ("tfvae.evaluation.dvae_likelihood", "tfvae.cli.common"),
 }
