@@ -61,44 +61,71 @@ def config_settings(config) -> Dict[str, object]:
               precision=str(setting(tc, "precision")))
 
 
+class TrainLoop:
+  """A fresh model of ``config`` trained under one variant's speed settings.
+
+  ``variant`` names one of ``VARIANTS``, or pass ``settings`` (then ``variant`` is only
+  the label), e.g. ``config_settings(config)``. ``run`` can be called again: the
+  compiled step (and, for the manual loop, the data iterator) is kept between calls.
+  Call ``close`` to put the global float32 policy back.
+  """
+
+  def __init__(self, config, variant: str, steps_per_window: int, seed: int = 0,
+               settings: Dict[str, object] = None):
+    from tfvae.training.trainer import build  # pylint: disable=g-import-not-at-top
+    self.settings = settings or VARIANTS[variant]
+    config = _configure(config, self.settings)
+    keras.backend.clear_session()
+    splits, self.model = build(config, steps_per_epoch=steps_per_window)
+    self.batch_size = int(config.train.batch_size)
+    self.data = splits.train_dataset(self.batch_size, seed)
+    self._step = self._iterator = None
+    if self.settings["loop"] == "manual":
+      # Wrapped like Keras does: tf.function of the bound method makes autograph treat
+      # the sequence models' static ``_inputs`` as bound (TypeError).
+      model = self.model
+      self._step = tf.function(lambda batch: model.train_step(batch))
+      self._iterator = iter(self.data)
+
+  def run(self, steps: int, windows: int = 1) -> List[float]:
+    """Trains ``windows`` windows of ``steps`` steps; returns each window's seconds."""
+    times = []
+    if self._step is not None:
+      for _ in range(windows):
+        start = time.perf_counter()
+        for _ in range(steps):
+          logs = self._step(next(self._iterator))
+        float(logs["loss"])  # wait for the last step
+        times.append(time.perf_counter() - start)
+    else:
+      class _Timer(keras.callbacks.Callback):
+        def on_epoch_begin(self, epoch, logs=None):
+          self.start = time.perf_counter()
+
+        def on_epoch_end(self, epoch, logs=None):
+          times.append(time.perf_counter() - self.start)
+
+      self.model.fit(self.data, steps_per_epoch=steps, epochs=windows, verbose=0,
+                     callbacks=[_Timer()], shuffle=False)
+    return times
+
+  def close(self) -> None:
+    keras.mixed_precision.set_global_policy("float32")
+
+
 def measure(config, variant: str, steps_per_window: int = 200, windows: int = 5,
             seed: int = 0, settings: Dict[str, object] = None) -> Measurement:
   """Trains ``windows`` + 1 windows of ``steps_per_window`` steps; the first is warm-up.
 
-  ``variant`` names one of ``VARIANTS``, or pass ``settings`` (then ``variant`` is only
-  the label), e.g. ``config_settings(config)``.
+  ``variant`` and ``settings`` as in ``TrainLoop``.
   """
-  from tfvae.training.trainer import build  # pylint: disable=g-import-not-at-top
-  settings = settings or VARIANTS[variant]
-  config = _configure(config, settings)
-  keras.backend.clear_session()
-  splits, model = build(config, steps_per_epoch=steps_per_window)
-  batch = int(config.train.batch_size)
-  data = splits.train_dataset(batch, seed)
-  times = []
-  if settings["loop"] == "manual":
-    # Wrapped like Keras does: tf.function of the bound method makes autograph treat the
-    # sequence models' static ``_inputs`` as bound (TypeError).
-    step = tf.function(lambda batch: model.train_step(batch))
-    iterator = iter(data)
-    for _ in range(windows + 1):
-      start = time.perf_counter()
-      for _ in range(steps_per_window):
-        logs = step(next(iterator))
-      float(logs["loss"])  # wait for the last step
-      times.append(time.perf_counter() - start)
-  else:
-    class _Timer(keras.callbacks.Callback):
-      def on_epoch_begin(self, epoch, logs=None):
-        self.start = time.perf_counter()
-
-      def on_epoch_end(self, epoch, logs=None):
-        times.append(time.perf_counter() - self.start)
-
-    model.fit(data, steps_per_epoch=steps_per_window, epochs=windows + 1, verbose=0,
-              callbacks=[_Timer()], shuffle=False)
-  keras.mixed_precision.set_global_policy("float32")
+  loop = TrainLoop(config, variant, steps_per_window, seed, settings)
+  try:
+    times = loop.run(steps_per_window, windows + 1)
+  finally:
+    loop.close()
   timed = times[1:]
+  batch = loop.batch_size
   return Measurement(variant=variant,
                      examples_per_sec=float(batch * steps_per_window / np.median(timed)),
                      compile_seconds=float(times[0] - np.median(timed)),

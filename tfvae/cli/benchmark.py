@@ -6,10 +6,15 @@
   tfvae-benchmark --suite=full --resume  # after an interruption: resume each entry's run
   tfvae-benchmark --config=configs/vae_binarized_mnist.py --variants=all \
       --output=docs/throughput_vae.json
+  tfvae-benchmark --config=configs/vae_binarized_mnist.py --variants=fit_bf16 \
+      --profile_ops=20 --windows=0       # top TF/XLA ops of 20 traced train steps
 
 A suite writes ``docs/benchmarks/suite_<name>.json`` and regenerates its block of
 ``docs/benchmarks.md`` (tfvae.benchmarks.report). ``--config`` prints a table of
-examples/s and the ratio to the plain tf.function baseline measured in the same process.
+examples/s and the ratio to the plain tf.function baseline measured in the same process;
+with ``--profile_ops=N`` it then traces N train steps under the one variant named by
+``--variants`` and prints the top ops (tfvae.benchmarks.op_profile), also written to
+``--output`` under ``op_profile``. ``--windows=0`` skips the throughput windows.
 """
 import json
 import os
@@ -25,7 +30,16 @@ _CONFIG = config_flags.DEFINE_config_file("config", None, "ml_collections config
                                           lock_config=True)
 _VARIANTS = flags.DEFINE_list("variants", ["all"], "Variants (see throughput.VARIANTS).")
 _STEPS = flags.DEFINE_integer("steps_per_window", 200, "Training steps per timed window.")
-_WINDOWS = flags.DEFINE_integer("windows", 5, "Timed windows after the warm-up window.")
+_WINDOWS = flags.DEFINE_integer("windows", 5, "Timed windows after the warm-up window "
+                                 "(0: none, only with --profile_ops).")
+_PROFILE = flags.DEFINE_integer("profile_ops", 0, "With --config: trace this many train "
+                                "steps (after one untraced warm-up window of as many) "
+                                "under the one variant of --variants and report the top "
+                                "ops (0 = off).")
+_PROFILE_TOP = flags.DEFINE_integer("profile_top", 15, "Rows of the --profile_ops tables.")
+_PROFILE_LOGDIR = flags.DEFINE_string("profile_logdir", None, "Keep the --profile_ops trace "
+                                      "here (TensorBoard's profile plugin reads it); "
+                                      "default: a temporary folder, deleted.")
 _OUTPUT = flags.DEFINE_string("output", None, "JSON path for the results.")
 _SUITE = flags.DEFINE_string("suite", None, "Suite to run (quick, full).")
 _ENTRIES = flags.DEFINE_list("entries", [], "Only these entries of the suite.")
@@ -59,8 +73,30 @@ def _run_suite():
     raise app.UsageError(str(e)) from e
 
 
+def _check_profile_flags(names) -> None:
+  """Usage errors of --profile_ops and the flags that go with it."""
+  if _PROFILE.value < 0:
+    raise app.UsageError(f"--profile_ops={_PROFILE.value}: pass a number of train steps "
+                         "(0 = off)")
+  if _PROFILE_TOP.value < 1:
+    raise app.UsageError(f"--profile_top={_PROFILE_TOP.value}: pass at least 1")
+  if _WINDOWS.value < 0 or (_WINDOWS.value == 0 and not _PROFILE.value):
+    raise app.UsageError(f"--windows={_WINDOWS.value}: pass at least 1 timed window "
+                         "(0 only with --profile_ops)")
+  if not _PROFILE.value:
+    if _PROFILE_LOGDIR.value:
+      raise app.UsageError("--profile_logdir needs --profile_ops=N")
+    return
+  if len(names) != 1:
+    raise app.UsageError(f"--profile_ops profiles one variant; --variants names "
+                         f"{len(names)} ({','.join(names)}): pass one, e.g. "
+                         "--variants=fit_bf16")
+
+
 def main(argv):
   del argv
+  if _SUITE.value and (_PROFILE.value or _PROFILE_LOGDIR.value):
+    raise app.UsageError("--profile_ops profiles one config: pass --config, not --suite")
   quiet_tensorflow()
   if _SUITE.value:
     return _run_suite()
@@ -75,27 +111,38 @@ def main(argv):
   unknown = [n for n in names if n not in throughput.VARIANTS]
   if unknown:
     raise app.UsageError(f"unknown variants {unknown}; known: {list(throughput.VARIANTS)}")
+  _check_profile_flags(names)
   config = _CONFIG.value
   rows = []
-  for name in names:
+  for name in names if _WINDOWS.value else []:
     m = throughput.measure(config, name, _STEPS.value, _WINDOWS.value)
     rows.append(m)
     print(f"{name:24s} {m.examples_per_sec:10.0f} examples/s   "
           f"(compile+warm-up {m.compile_seconds:.1f}s)", flush=True)
-  base = next((r for r in rows if r.variant == "baseline_tf_function"), rows[0])
-  print(f"\nratios vs {base.variant}:")
-  for r in rows:
-    print(f"  {r.variant:24s} x{r.examples_per_sec / base.examples_per_sec:.2f}")
+  base = next((r for r in rows if r.variant == "baseline_tf_function"),
+              rows[0] if rows else None)
+  if base:
+    print(f"\nratios vs {base.variant}:")
+    for r in rows:
+      print(f"  {r.variant:24s} x{r.examples_per_sec / base.examples_per_sec:.2f}")
+  profile = None
+  if _PROFILE.value:
+    from tfvae.benchmarks import op_profile  # pylint: disable=g-import-not-at-top
+    profile = op_profile.profile_ops(config, names[0], _PROFILE.value, _PROFILE_TOP.value,
+                                     logdir=_PROFILE_LOGDIR.value)
+    print("\n" + op_profile.format_table(profile), flush=True)
   result = {
       "config": config.to_dict(), "command": " ".join(sys.argv),
       "machine": {"cpus": os.cpu_count(), "platform": platform.platform(),
                   "processor": platform.processor()},
       "versions": {"tensorflow": tf.__version__, "keras": keras.__version__,
                    "tfp": tfp.__version__},
-      "baseline": base.variant,
+      "baseline": base.variant if base else None,
       "results": [dict(r.__dict__, ratio=r.examples_per_sec / base.examples_per_sec)
                   for r in rows],
   }
+  if profile is not None:
+    result["op_profile"] = profile
   if _OUTPUT.value:
     os.makedirs(os.path.dirname(os.path.abspath(_OUTPUT.value)), exist_ok=True)
     with open(_OUTPUT.value + ".tmp", "w") as f:
