@@ -9,9 +9,7 @@ drawings are cut to 250 steps with an explicit mask. The .npz comes from the use
   tfvae-evaluate --workdir=runs/vrnn_sheep --iwae_samples=50
   tfvae-sample --workdir=runs/vrnn_sheep --num_samples=8
 
-IAM-OnDB handwriting instead (section 3.2 preprocessing, 500 steps):
-  --config.dataset.name=iam_ondb --config.dataset.path=<dir holding lineStrokes/>
-  --config.dataset.max_length=500 --config.dataset.normalize=standard
+IAM-OnDB handwriting instead (section 3.2 preprocessing, 500 steps): configs/vrnn_iam_ondb.py.
 """
 import ml_collections
 

@@ -12,6 +12,13 @@ REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SHARED_DATA = os.path.join(os.path.dirname(REPO_ROOT), "shared", "data")
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _parse_cache_in_tmp(tmp_path_factory):
+  """Parse caches (``tfvae.data.parse_cache``) of the tests go to a temporary folder."""
+  if not os.environ.get("TFVAE_CACHE_DIR"):
+    os.environ["TFVAE_CACHE_DIR"] = str(tmp_path_factory.mktemp("parse_cache"))
+
+
 @pytest.fixture
 def shared_data():
   """``../shared/data`` beside the repo (CI clones the repo with shared/ beside it)."""

@@ -11,9 +11,11 @@ from tfvae.data.pipeline import eval_array, eval_dataset, steps_per_epoch, train
 from tfvae.data.splits import DatasetSplits, check_binary, check_likelihood
 
 
-def load_dataset(config) -> DatasetSplits:
-  """Builds the dataset named ``config['name']`` with the other keys as arguments."""
+def load_dataset(config, **overrides) -> DatasetSplits:
+  """Builds the dataset named ``config['name']`` with the other keys (and ``overrides``,
+  e.g. a restored run's ``normalization``) as arguments."""
   from tfvae.registry import DATASETS  # pylint: disable=g-import-not-at-top
   settings = dict(config)
   name = settings.pop("name")
+  settings.update(overrides)
   return DATASETS.get(name)(**settings)

@@ -13,22 +13,26 @@ normalised to zero mean and unit variance per axis with statistics of the traini
 (kept in ``SequenceSplits.data_mean/data_std``), and lines are cut to ``max_length`` steps
 with an explicit mask instead of the padding constant 500.
 
-The database is registration-only, so the files come from a user-given directory.
-Splits: ``split_files={"train": ..., "valid": ..., "test": ...}`` names text files of form
-ids (e.g. the official ``trainset.txt``; a line belongs to a split when its file name
-starts with a listed id), otherwise forms are assigned by a stable hash of the form id.
+The database is registration-only, so the files come from a user-given directory
+(``tfvae.data.iam_ondb_files``: symlink-safe search, split lists, the official four
+lists). Parsed files are cached (``tfvae.data.parse_cache``, setting ``cache_dir``), and
+what the clip and the cut at ``max_length`` changed is counted in the result's
+``preprocessing`` (``tfvae.data.stroke_report``). docs/data.md describes the settings.
 """
-import glob
 import os
 import xml.etree.ElementTree as ElementTree
-import zlib
-from typing import Dict, List, Optional
 
 import numpy as np
 
-from tfvae.data import validate
+from tfvae.data import parse_cache, stroke_report, validate
+from tfvae.data.iam_ondb_files import (  # noqa: F401  (find_line_files, form_id re-exported)
+    assign_splits, find_line_files, form_id, scan_line_files, unlisted_files)
 from tfvae.data.sequences import SPLITS, stroke_splits
 from tfvae.registry import DATASETS
+
+#: Bump when ``read_line_xml`` changes what it returns: parse caches of older versions
+#: are then ignored.
+READER_VERSION = 1
 
 
 def _coordinate(point, name: str, where: str) -> float:
@@ -86,79 +90,47 @@ def to_offsets(points: np.ndarray, clip: float = 300.0) -> np.ndarray:
   return out
 
 
-def find_line_files(directory: str) -> List[str]:
-  """Every ``*.xml`` under ``directory`` (or under its ``lineStrokes/``), sorted."""
-  if not os.path.isdir(directory):
-    raise FileNotFoundError(f"IAM-OnDB directory does not exist: {directory}")
-  inner = os.path.join(directory, "lineStrokes")
-  root = inner if os.path.isdir(inner) else directory
-  files = sorted(glob.glob(os.path.join(root, "**", "*.xml"), recursive=True))
-  if not files:
-    raise FileNotFoundError(f"no lineStrokes XML files under {root}")
-  return files
-
-
-def form_id(path: str) -> str:
-  """``a01-000u`` of ``.../a01-000u-01.xml``."""
-  stem = os.path.splitext(os.path.basename(path))[0]
-  return stem.rsplit("-", 1)[0] if stem.count("-") >= 2 else stem
-
-
-def assign_splits(files: List[str], split_files: Optional[Dict[str, str]] = None,
-                  valid_fraction: float = 0.05, test_fraction: float = 0.05):
-  """``{split: [file, ...]}`` from id lists, or by a stable hash of the form id."""
-  out = {s: [] for s in SPLITS}
-  if split_files:
-    ids = {}
-    for split, list_path in split_files.items():
-      if split not in SPLITS:
-        raise ValueError(f"split_files keys must be {SPLITS}, got {split!r}")
-      if not os.path.isfile(str(list_path)):
-        raise FileNotFoundError(f"IAM-OnDB split_files[{split!r}] not found: {list_path} "
-                                "(expected a text file of form ids, one per line)")
-      try:
-        with open(list_path, encoding="utf-8") as f:
-          ids[split] = tuple(line.strip() for line in f if line.strip())
-      except (OSError, UnicodeDecodeError) as e:
-        raise ValueError(f"IAM-OnDB split_files[{split!r}] {list_path} is not a readable "
-                         f"text file ({e}); expected form ids, one per line") from e
-      if not ids[split]:
-        raise ValueError(f"IAM-OnDB split_files[{split!r}] {list_path} lists no form id")
-    for path in files:
-      stem = os.path.splitext(os.path.basename(path))[0]
-      for split, prefixes in ids.items():
-        if stem.startswith(prefixes):
-          out[split].append(path)
-          break
-    return out
-  validate.check_number(valid_fraction, "IAM-OnDB valid_fraction", 0.0, 1.0)
-  validate.check_number(test_fraction, "IAM-OnDB test_fraction", 0.0, 1.0)
-  if valid_fraction + test_fraction >= 1.0:
-    raise ValueError(f"IAM-OnDB valid_fraction + test_fraction must be < 1, got "
-                     f"{valid_fraction} + {test_fraction}")
-  for path in files:
-    u = (zlib.crc32(form_id(path).encode()) % 10_000) / 10_000.0
-    split = "test" if u < test_fraction else (
-        "valid" if u < test_fraction + valid_fraction else "train")
-    out[split].append(path)
-  return out
-
-
 @DATASETS.register("iam_ondb")
 def load_iam_ondb(path: str = "", max_length: int = 500, clip: float = 300.0,
                   normalize: str = "standard", split_files=None,
                   valid_fraction: float = 0.05, test_fraction: float = 0.05,
-                  long: str = "truncate", **unused):
-  """IAM-OnDB lines from ``path`` as normalised, masked stroke-3 sequences."""
+                  long: str = "truncate", split_dir: str = "", split_map=None,
+                  cache_dir: str = "", normalization=None, **unused):
+  """IAM-OnDB lines from ``path`` as normalised, masked stroke-3 sequences.
+
+  ``preprocessing`` of the result counts the lines cut (or dropped) at ``max_length`` and
+  the steps clipped at ``clip``, per split; ``normalization`` replaces the training
+  statistics (a restored run's).
+  """
   del unused
   if not path:
     raise ValueError("dataset 'iam_ondb' needs path=<directory holding lineStrokes/>")
   validate.check_count(max_length, "IAM-OnDB max_length")
   validate.check_number(clip, "IAM-OnDB clip", low=0.0, low_open=True)
-  files = assign_splits(find_line_files(path), split_files, valid_fraction, test_fraction)
-  for split, chosen in files.items():
+  folder = parse_cache.cache_folder(cache_dir)
+  files, duplicates = scan_line_files(path)
+  assigned = assign_splits(files, split_files, valid_fraction, test_fraction, split_dir,
+                           split_map)
+  for split, chosen in assigned.items():
     if not chosen:
-      raise ValueError(f"IAM-OnDB split {split!r} is empty ({path}); give split_files or "
-                       "more lines")
-  drawings = {s: [to_offsets(read_line_xml(f), clip) for f in files[s]] for s in SPLITS}
-  return stroke_splits("iam_ondb", drawings, max_length, normalize, long)
+      raise ValueError(f"IAM-OnDB split {split!r} is empty ({path}); give split lists "
+                       "that name its lines, or more lines")
+  chosen = [f for s in SPLITS for f in assigned[s]]
+  key = f"iam_ondb reader {READER_VERSION} {os.path.realpath(path)}"
+  # read_line_xml is looked up here, so a test can count its calls.
+  points, cache = parse_cache.parse_files(chosen, lambda f: read_line_xml(f), folder,
+                                          "iam_ondb", key)
+  by_file = dict(zip(chosen, points))
+  drawings, clipped = {}, {}
+  for split in SPLITS:
+    drawings[split] = [to_offsets(by_file[f], np.inf) for f in assigned[split]]
+    clipped[split] = {"clipped_steps": sum(stroke_report.clipped_steps(d, clip)
+                                           for d in drawings[split])}
+    for d in drawings[split]:
+      np.clip(d[:, :2], -clip, clip, out=d[:, :2])
+  report = {"clip": float(clip), "splits": clipped,
+            "files": {"found": len(files), "duplicates": duplicates,
+                      "unlisted": unlisted_files(files, assigned),
+                      "parsed": cache["parsed"], "cached": cache["cached"]}}
+  return stroke_splits("iam_ondb", drawings, max_length, normalize, long, normalization,
+                       report)

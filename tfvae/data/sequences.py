@@ -20,7 +20,7 @@ from typing import Dict, List, Optional, Sequence, Tuple
 import numpy as np
 import tensorflow as tf
 
-from tfvae.data import validate
+from tfvae.data import stroke_report, validate
 from tfvae.data.pipeline import check_stream_arguments
 from tfvae.data.splits import check_binary, check_finite, load_npz
 from tfvae.registry import DATASETS
@@ -61,7 +61,8 @@ class SequenceSplits:
 
   ``train``/``valid``/``test`` are ``[N, T, D]`` (``uint8`` {0,1} for binary data, else
   ``float32``); ``lengths`` maps a split to ``int32 [N]``. ``data_mean``/``data_std`` (per
-  feature) record the normalisation applied, so samples can be mapped back to pen units.
+  feature) record the normalisation applied, so samples can be mapped back to pen units;
+  ``preprocessing`` what the loader cut, dropped or clipped (``stroke_report``).
   """
   name: str
   train: np.ndarray
@@ -73,6 +74,7 @@ class SequenceSplits:
   data_mean: Optional[Tuple[float, ...]] = None
   data_std: Optional[Tuple[float, ...]] = None
   labels: Optional[Dict[str, np.ndarray]] = None
+  preprocessing: Optional[dict] = None
 
   def __post_init__(self):
     if self.kind not in SEQUENCE_KINDS:
@@ -115,6 +117,10 @@ class SequenceSplits:
   @property
   def model_kind(self) -> str:
     return "binary" if self.binarize == "dynamic" else self.kind
+
+  def describe_preprocessing(self) -> List[str]:
+    """One line per split on what the loader cut, dropped or clipped (none: ``[]``)."""
+    return stroke_report.describe(self.name, self.preprocessing)
 
   def split(self, name: str) -> np.ndarray:
     if name not in SPLITS:
@@ -294,15 +300,22 @@ def offset_statistics(sequences: Sequence[np.ndarray], normalize: str):
 
 
 def stroke_splits(name: str, drawings: Dict[str, List[np.ndarray]], max_length: int,
-                  normalize: str, long: str = "truncate") -> SequenceSplits:
-  """Cuts (or drops) drawings longer than ``max_length``, normalises with statistics of
-  the kept training steps and pads: the shared tail of the stroke and IAM loaders."""
+                  normalize: str, long: str = "truncate", normalization=None,
+                  report: Optional[dict] = None) -> SequenceSplits:
+  """Cuts (or drops) drawings longer than ``max_length``, normalises and pads: the shared
+  tail of the stroke and IAM loaders.
+
+  The statistics are those of the kept training steps, or ``normalization`` (``{"mean":
+  [3], "std": [3]}``, e.g. a run's ``data.json``) when given. What the cut did is counted
+  per split in ``preprocessing`` (``stroke_report``), which ``report`` extends.
+  """
   if long not in ("truncate", "drop"):
     raise ValueError(f"long must be 'truncate' or 'drop', got {long!r}")
   max_length = validate.check_count(max_length, f"{name} max_length")
-  kept = {}
+  kept, counts = {}, {}
   for split, seqs in drawings.items():
     seqs = [np.asarray(s, np.float32) for s in seqs if len(s) > 0]
+    counts[split] = stroke_report.length_counts(seqs, max_length)
     if long == "drop":
       seqs = [s for s in seqs if len(s) <= max_length]
     else:
@@ -310,21 +323,29 @@ def stroke_splits(name: str, drawings: Dict[str, List[np.ndarray]], max_length: 
     if not seqs:
       raise ValueError(f"{name}/{split} has no drawing of length 1..{max_length}")
     kept[split] = seqs
-  mean, std = offset_statistics(kept["train"], normalize)
+  if normalization is None:
+    mean, std = offset_statistics(kept["train"], normalize)
+  else:
+    mean, std = stroke_report.given_statistics(normalization, f"{name} normalization")
   arrays, lengths = {}, {}
   for split, seqs in kept.items():
     seqs = [(s - np.float32(mean)) / np.float32(std) for s in seqs]
     arrays[split], lengths[split] = pad_sequences(seqs, max_length)
+  preprocessing = stroke_report.merge(
+      {"max_length": max_length, "long": long, "splits": counts, "normalize": normalize,
+       "statistics": "given" if normalization is not None else "train split"}, report)
   return SequenceSplits(name=name, kind="pen", lengths=lengths, data_mean=mean,
-                        data_std=std, **arrays)
+                        data_std=std, preprocessing=preprocessing, **arrays)
 
 
 @DATASETS.register("strokes")
 def load_strokes(path: str = "", max_length: int = 250, normalize: str = "scale",
-                 long: str = "truncate", **unused) -> SequenceSplits:
-  """Stroke-3 drawings from a user-given flat ``.npz`` (e.g. sketch-rnn's aaron_sheep)."""
+                 long: str = "truncate", normalization=None, **unused) -> SequenceSplits:
+  """Stroke-3 drawings from a user-given flat ``.npz`` (e.g. sketch-rnn's aaron_sheep);
+  ``normalization`` replaces the training statistics (a restored run's)."""
   del unused
   if not path:
     raise ValueError("dataset 'strokes' needs path=<file.npz> (flat stroke-3 layout)")
   name = os.path.splitext(os.path.basename(path))[0]
-  return stroke_splits(name, read_stroke3_npz(path), max_length, normalize, long)
+  return stroke_splits(name, read_stroke3_npz(path), max_length, normalize, long,
+                       normalization)

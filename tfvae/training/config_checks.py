@@ -32,7 +32,7 @@ MAX_LEARNING_RATE = 1.0
 EXPORT_NAME = r"[A-Za-z0-9_.-]+"
 # Keys of config.dataset that name an existing file or folder when set (TFDS' data_dir
 # is created by the download, so it is not among them).
-DATA_PATH_KEYS = ("path", "idx_dir", "labels_path")
+DATA_PATH_KEYS = ("path", "idx_dir", "labels_path", "split_dir")
 
 
 def _is_int(value) -> bool:

@@ -3,6 +3,10 @@
 Workdir layout::
 
   workdir/config.json        the resolved config (resuming reuses it)
+  workdir/data.json          sequence data only: the model's data arguments, the
+                             normalisation and what the loader cut or clipped
+                             (``tfvae.data.stored_data``); restoring applies this
+                             normalisation, and samples/exports without the data
   workdir/checkpoints/       tf.train checkpoints (model, optimizer, epoch)
   workdir/tensorboard/       scalars of every loss term, posterior statistics and schedule
                              value; sample grids (run samples/); the config (HParams)
@@ -33,6 +37,8 @@ import numpy as np
 import tensorflow as tf
 
 from tfvae.data import load_dataset
+from tfvae.data.stored_data import (StoredSequenceData, loader_overrides, read_data_record,
+                                    write_data_record)
 from tfvae.models import build_model
 from tfvae.training import callbacks as cb
 from tfvae.training import distribute
@@ -107,23 +113,40 @@ def epoch_steps(train_config, splits) -> int:
   return min(steps, limit) if limit else steps
 
 
-def build(config, compile_model: bool = True, strategy=None, steps_per_epoch: int = 0):
+def load_run_data(dataset_config, record: Optional[dict] = None,
+                  missing_data_ok: bool = False, log=print):
+  """The run's data; with its ``data.json`` ``record``, normalised as stored. When the
+  data is gone and ``missing_data_ok``, the record stands in (no examples)."""
+  try:
+    return load_dataset(dataset_config, **loader_overrides(record))
+  except FileNotFoundError as e:
+    if not (missing_data_ok and record):
+      raise
+    log(f"data not found ({e}); building the model from the run's data.json")
+    return StoredSequenceData(record, str(e))
+
+
+def build(config, compile_model: bool = True, strategy=None, steps_per_epoch: int = 0,
+          record: Optional[dict] = None, missing_data_ok: bool = False):
   """Data splits and a compiled, built model (optimizer variables created).
 
   Model, optimizer and variables are created in ``strategy.scope()`` (default: the
   current strategy); ``config.train.batch_size`` must be divisible by its replicas.
   ``train.steps_per_execution`` is lowered to a divisor of the epoch's steps
   (``steps_per_epoch``, default: ``epoch_steps``), so that no epoch runs extra steps.
+  ``record`` and ``missing_data_ok`` go to ``load_run_data``.
   """
   set_precision(setting(config.train, "precision"))
   keras.utils.set_random_seed(int(config.train.seed))
   strategy = strategy or tf.distribute.get_strategy()
   distribute.per_replica_batch(config.train.batch_size, strategy)
-  splits = load_dataset(config.dataset)
+  splits = load_run_data(config.dataset, record, missing_data_ok)
+  data_free = getattr(splits, "data_free", False)
   likelihood = config.model.get("likelihood")
   if likelihood:
     splits.check_likelihood(likelihood)
-  _check_batch_fits(splits, int(config.train.batch_size))
+  if not data_free:
+    _check_batch_fits(splits, int(config.train.batch_size))
   with strategy.scope():
     model = build_model(config.model, splits, seed=int(config.train.seed))
     if compile_model:
@@ -133,7 +156,8 @@ def build(config, compile_model: bool = True, strategy=None, steps_per_epoch: in
                     steps_per_execution=distribute.steps_per_execution(
                         setting(config.train, "steps_per_execution"), strategy,
                         steps_per_epoch or epoch_steps(config.train, splits)))
-    first = next(iter(splits.eval_dataset("valid", int(config.train.batch_size))))
+    first = (splits.example_batch() if data_free else
+             next(iter(splits.eval_dataset("valid", int(config.train.batch_size)))))
     model(first)  # builds every layer
     if compile_model:
       model.optimizer.build(model.trainable_variables)
@@ -162,7 +186,10 @@ def make_workdir(workdir: str) -> None:
 
 def restore_for_inference(workdir: str, checkpoint: Optional[str] = None):
   """Config, splits and model restored from ``workdir``'s latest (or given) checkpoint;
-  ``checkpoint="best"`` is the best-validation one that early stopping kept."""
+  ``checkpoint="best"`` is the best-validation one that early stopping kept.
+
+  Sequence data is normalised as ``data.json`` says; without the data, ``splits`` is a
+  ``StoredSequenceData`` (sampling and export work, evaluation needs the data)."""
   config = load_config(workdir)
   if checkpoint == "best":
     checkpoint = tf.train.latest_checkpoint(best_checkpoint_dir(workdir))
@@ -177,7 +204,7 @@ def restore_for_inference(workdir: str, checkpoint: Optional[str] = None):
   if checkpoint is not None and not tf.io.gfile.exists(checkpoint + ".index"):
     raise FileNotFoundError(f"checkpoint {checkpoint} not found (no {checkpoint}.index); "
                             "pass a prefix such as <workdir>/checkpoints/ckpt-3")
-  splits, model = build(config)
+  splits, model = build(config, record=read_data_record(workdir), missing_data_ok=True)
   ckpt = Checkpointer(checkpoint_dir(workdir), model)
   if checkpoint is None:  # the newest complete one (a deleted or truncated one is skipped)
     epoch = ckpt.restore_newest_complete(log=print)
@@ -201,7 +228,8 @@ def train(config, workdir: str, log=print, extra_callbacks=()) -> TrainResult:
   strategy = distribute.make_strategy(tc)
   distribute.per_replica_batch(tc.batch_size, strategy)  # before writing anything
   workdir = os.path.abspath(workdir)
-  splits, model = build(config, strategy=strategy)
+  # A resumed run keeps the normalisation it started with (data.json).
+  splits, model = build(config, strategy=strategy, record=read_data_record(workdir))
   distribute.check_eval_batches(len(splits.split("valid")),
                                 int(setting(tc, "eval_batch_size")), strategy)
   out_dir = distribute.write_dir(workdir, strategy)  # workdir, or a worker's temp dir
@@ -240,6 +268,10 @@ def _train_locked(config, workdir, out_dir, strategy, splits, model, changes, lo
         "(jit_compile and steps_per_execution > 1 are off under replication)"
         + ("" if chief else f"; non-chief worker writing to {out_dir}"))
   save_config(config, out_dir)
+  write_data_record(splits, out_dir)
+  describe = getattr(splits, "describe_preprocessing", None)  # what the loader cut
+  for line in describe() if describe else ():
+    log(line)
 
   epochs = int(tc.epochs)
   batch_size = int(tc.batch_size)

@@ -26,3 +26,22 @@ def test_primed_part_is_blue_and_rows_are_tinted(tmp_path):
   path = strokes.write_png(str(tmp_path / "a" / "g.png"), strokes.grid([[img, img], [img]]))
   back = tf.io.decode_png(tf.io.read_file(path)).numpy()
   assert back.shape == (2 * 34 + 2, 2 * 34 + 2, 3)
+
+
+def test_a_line_of_handwriting_gets_a_wide_cell_of_its_own_aspect():
+  # A 400 x 40 zigzag (a "line" ten times wider than tall), pen down throughout.
+  xs = np.linspace(0, 400, 41)
+  ys = np.where(np.arange(41) % 2, 40.0, 0.0)
+  drawing = np.stack([np.diff(xs, prepend=0), np.diff(ys, prepend=0), np.zeros(41)], -1)
+  img = strokes.render_strokes(drawing, size=128, margin=6)
+  height, width = img.shape[:2]
+  assert width > 3 * height  # not a square with a thin band of ink
+  assert abs(height * width - 128 * 128) < 0.15 * 128 * 128  # about the square's area
+  ink = np.argwhere(img.min(-1) < 128)
+  (top, left), (bottom, right) = ink.min(0), ink.max(0)
+  assert abs((bottom - top) / (right - left) - 0.1) < 0.01  # the ink keeps the aspect
+  assert abs((height - 13) / (width - 13) - 0.1) < 0.01  # the cell, margins aside
+  tall = strokes.render_strokes(drawing[:, [1, 0, 2]], size=128, margin=6)
+  assert tall.shape[:2] == (width, height)  # the same drawing turned: a tall cell
+  square = strokes.render_strokes(np.array([[0, 0, 0], [10, 10, 0]], np.float32), size=64)
+  assert square.shape == (64, 64, 3)

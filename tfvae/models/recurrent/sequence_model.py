@@ -138,7 +138,9 @@ class SequenceModel(LatentVariableModel):
 
     ``sample(num_samples, length, seed)`` and ``prime(prefix, prefix_mask, length, seed)``
     (int32 scalars; ``seed`` makes a request reproducible). Outputs: ``samples`` and
-    ``mean`` in model units and ``data`` in dataset units.
+    ``mean`` in model units and ``data`` in dataset units. ``normalization()`` (no input)
+    gives the data's ``mean`` and ``std`` per feature, ``data = model units * std +
+    mean``: a client primes with raw offsets as ``(raw - mean) / std``.
     """
     d = self.input_size
     scalar = lambda name: tf.TensorSpec([], tf.int32, name=name)
@@ -160,20 +162,34 @@ class SequenceModel(LatentVariableModel):
       length = request_checks.positive(length, "length")
       return finish(self.prime(prefix, prefix_mask, length, tf.stack([seed, 0])))
 
+    def normalization_fn():
+      mean, std = self.normalization()
+      return {"mean": tf.constant(mean, tf.float32), "std": tf.constant(std, tf.float32)}
+
     # autograph=False: the loops are explicit tf.while_loops; converting the whole call
     # tree costs seconds per export.
     return {"sample": (tf.function(sample_fn, input_signature=sample_sig, autograph=False),
                        sample_sig),
             "prime": (tf.function(prime_fn, input_signature=prime_sig, autograph=False),
-                      prime_sig)}
+                      prime_sig),
+            "normalization": (tf.function(normalization_fn, input_signature=[]), [])}
+
+  def normalization(self):
+    """``(mean, std)`` per feature of the data normalisation (0 and 1 when none)."""
+    if self.data_mean is None:
+      return (0.0,) * self.input_size, (1.0,) * self.input_size
+    return self.data_mean, self.data_std
 
   # ------------------------------------------------------------------- PNG
   def call(self, x, training=False):
     """Runs the model once (builds every layer). The first batch seen eagerly (the
-    trainer's first validation batch) is kept as the priming examples of the PNGs."""
+    trainer's first validation batch) is kept as the priming examples of the PNGs,
+    unless it is all padding (a model built without its data)."""
     if tf.executing_eagerly() and getattr(self, "_priming", None) is None:
       x_, mask = unpack_batch(x)
-      self._priming = (np.asarray(x_[:PRIMING_EXAMPLES]), np.asarray(mask[:PRIMING_EXAMPLES]))
+      if float(tf.reduce_sum(mask)) > 0:
+        self._priming = (np.asarray(x_[:PRIMING_EXAMPLES]),
+                         np.asarray(mask[:PRIMING_EXAMPLES]))
     return super().call(x, training=training)
 
   def write_samples_png(self, path: str, seed: int = 0, data=None, num_samples: int = 8,

@@ -3,8 +3,9 @@
 * ``render_rows``: a sequence of image rows (sequential MNIST) as an image, primed rows
   tinted blue;
 * ``render_strokes``: a stroke-3 drawing ``[dx, dy, pen_lifted_after_point]`` rasterised
-  into a square canvas (aspect kept; y grows downwards as on a tablet), primed segments
-  in blue, generated ones in black;
+  into a cell of its own aspect ratio (a line of handwriting is wide, not a thin band in
+  a square; y grows downwards as on a tablet), primed segments in blue, generated ones
+  in black;
 * ``grid`` and ``write_png`` assemble and save.
 """
 import os
@@ -43,18 +44,32 @@ def stroke_segments(strokes: np.ndarray):
   return points, np.stack([ends - 1, ends], -1)
 
 
+def cell_shape(extent, size: int, margin: int, max_stretch: float) -> tuple:
+  """``(height, width)`` of the cell of a drawing ``extent = (width, height)`` wide: the
+  drawing's own aspect ratio (clamped to ``1/max_stretch .. max_stretch``) at the area of
+  a ``size`` x ``size`` square."""
+  inner = size - 1 - 2 * margin
+  w, h = (max(float(e), 1e-6) for e in extent)
+  stretch = float(np.clip(w / h, 1.0 / max_stretch, max_stretch)) ** 0.5
+  return (int(round(inner / stretch)) + 1 + 2 * margin,
+          int(round(inner * stretch)) + 1 + 2 * margin)
+
+
 def render_strokes(strokes: np.ndarray, given: Optional[np.ndarray] = None,
-                   size: int = 128, margin: int = 6) -> np.ndarray:
-  """Stroke-3 ``[L, 3]`` -> ``uint8 [size, size, 3]`` on white."""
-  canvas = np.full((size, size, 3), 255, np.uint8)
+                   size: int = 128, margin: int = 6, max_stretch: float = 16.0) -> np.ndarray:
+  """Stroke-3 ``[L, 3]`` -> ``uint8 [H, W, 3]`` on white, at the drawing's aspect ratio
+  (``cell_shape``: a square drawing gets ``size`` x ``size``, a line of handwriting a wide
+  cell of about the same area)."""
   strokes = np.nan_to_num(np.asarray(strokes, np.float64))
   if len(strokes) < 2:
-    return canvas
+    return np.full((size, size, 3), 255, np.uint8)
   points, segments = stroke_segments(strokes)
   lo, hi = points.min(0), points.max(0)
-  extent = max(float((hi - lo).max()), 1e-6)
-  pixels = (points - lo) / extent * (size - 1 - 2 * margin) + margin
-  pixels += ((size - 1 - 2 * margin) - (hi - lo) / extent * (size - 1 - 2 * margin)) / 2
+  height, width = cell_shape(hi - lo, size, margin, max_stretch)
+  canvas = np.full((height, width, 3), 255, np.uint8)
+  box = np.array([width, height], np.float64) - 1 - 2 * margin  # (x, y) room for ink
+  scale = float(np.min(box / np.maximum(hi - lo, 1e-6)))
+  pixels = (points - lo) * scale + margin + (box - (hi - lo) * scale) / 2
   primed = (np.zeros(len(strokes), bool) if given is None
             else np.pad(np.asarray(given, bool), (0, max(0, len(strokes) - len(given))))
             [: len(strokes)])
@@ -65,7 +80,7 @@ def render_strokes(strokes: np.ndarray, given: Optional[np.ndarray] = None,
     cols, rows = np.rint(a + t * (b - a)).astype(int).T
     colour = PRIMED_INK if primed[end] else INK
     for dr, dc in ((0, 0), (1, 0), (0, 1)):  # 2-pixel pen
-      canvas[np.clip(rows + dr, 0, size - 1), np.clip(cols + dc, 0, size - 1)] = colour
+      canvas[np.clip(rows + dr, 0, height - 1), np.clip(cols + dc, 0, width - 1)] = colour
   return canvas
 
 
