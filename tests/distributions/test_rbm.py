@@ -111,3 +111,26 @@ def test_factorial_rbm_keeps_zero_couplings():
 def test_bad_sizes_raise():
   with pytest.raises(ValueError, match="both sides"):
     rbm_lib.BipartiteRBM(0, 4)
+
+
+@pytest.mark.parametrize("beta", [1.0, 0.5])
+def test_chain_makes_the_draws_of_repeated_sweeps(beta):
+  """``gibbs_chain`` carries the sides apart for speed; it must draw what ``num_sweeps``
+  calls of ``gibbs_sweep`` with seeds fold_in(seed, i) draw (exactly at beta = 1; at
+  beta != 1 the couplings are scaled before the product, so a draw within rounding of
+  its threshold may differ)."""
+  rng = np.random.default_rng(3)
+  n_l, n_r, chains, sweeps = 5, 4, 300, 7
+  w = tf.constant(rng.normal(0.0, 1.0, (n_l, n_r)), tf.float32)
+  b_l = tf.constant(rng.normal(0.0, 1.0, n_l), tf.float32)
+  b_r = tf.constant(rng.normal(0.0, 1.0, n_r), tf.float32)
+  z0 = tf.constant(rng.integers(0, 2, (chains, n_l + n_r)), tf.float32)
+  seed = tf.constant([4, 9], tf.int32)
+  expected = z0
+  for i in range(sweeps):
+    expected = rbm_lib.gibbs_sweep(expected, w, b_l, b_r,
+                                   tf.random.experimental.stateless_fold_in(seed, i), beta)
+  got = rbm_lib.gibbs_chain(z0, w, b_l, b_r, sweeps, seed, beta)
+  same = np.mean(got.numpy() == expected.numpy())
+  assert same == 1.0 if beta == 1.0 else same > 0.999
+  assert np.mean(got.numpy() != z0.numpy()) > 0.2  # the chain moved

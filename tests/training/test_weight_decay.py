@@ -28,5 +28,6 @@ def test_zero_gradient_step_shrinks_kernels_only(weight_decay):
 
 def test_absent_weight_decay_is_plain_adam():
   optimizer = make_optimizer(_train_config())
-  assert type(optimizer) is keras.optimizers.Adam  # pylint: disable=unidiomatic-typecheck
+  assert isinstance(optimizer, keras.optimizers.Adam)
+  assert not isinstance(optimizer, keras.optimizers.AdamW)
   assert not optimizer.weight_decay

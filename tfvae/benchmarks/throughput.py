@@ -3,7 +3,8 @@
 Every variant trains the same model (same config, fresh weights) on the same data in the
 same process; the report is examples/s (median of timed windows after compilation) and
 the ratio to the baseline, a plain ``tf.function`` around ``train_step`` driven by a
-Python loop over the tf.data iterator (no XLA, no ``steps_per_execution``, float32).
+Python loop over the tf.data iterator (no XLA, no ``steps_per_execution``, float32,
+Keras' own Adam update).
 """
 import dataclasses
 import time
@@ -17,7 +18,7 @@ from tfvae.training.train_settings import setting
 
 VARIANTS: Dict[str, Dict[str, object]] = {
     "baseline_tf_function": dict(loop="manual", jit_compile=False, steps_per_execution=1,
-                                 precision="float32"),
+                                 precision="float32", fused_optimizer=False),
     "fit": dict(loop="fit", jit_compile=False, steps_per_execution=1, precision="float32"),
     "fit_xla": dict(loop="fit", jit_compile=True, steps_per_execution=1, precision="float32"),
     "fit_xla_spe10": dict(loop="fit", jit_compile=True, steps_per_execution=10,
@@ -29,6 +30,9 @@ VARIANTS: Dict[str, Dict[str, object]] = {
     # One step per call, for large models whose step takes seconds (DVAE at paper size).
     "fit_bf16": dict(loop="fit", jit_compile=False, steps_per_execution=1,
                      precision="mixed_bfloat16"),
+    # The same with Keras' own Adam update instead of the fused kernel (its lever).
+    "fit_bf16_keras_adam": dict(loop="fit", jit_compile=False, steps_per_execution=1,
+                                precision="mixed_bfloat16", fused_optimizer=False),
     "fit_xla_bf16": dict(loop="fit", jit_compile=True, steps_per_execution=1,
                          precision="mixed_bfloat16"),
 }
@@ -50,6 +54,7 @@ def _configure(config, settings):
     config.train.jit_compile = bool(settings["jit_compile"])
     config.train.steps_per_execution = int(settings["steps_per_execution"])
     config.train.precision = str(settings["precision"])
+    config.train.fused_optimizer = bool(settings.get("fused_optimizer", True))
   return config
 
 
@@ -58,7 +63,8 @@ def config_settings(config) -> Dict[str, object]:
   tc = config.train
   return dict(loop="fit", jit_compile=bool(setting(tc, "jit_compile")),
               steps_per_execution=int(setting(tc, "steps_per_execution") or 1),
-              precision=str(setting(tc, "precision")))
+              precision=str(setting(tc, "precision")),
+              fused_optimizer=bool(setting(tc, "fused_optimizer")))
 
 
 class TrainLoop:

@@ -18,6 +18,7 @@ TRAIN_DEFAULTS = {
     "steps_per_epoch": 0,            # 0: the whole training split each epoch
     "clipnorm": 0.0,                 # 0: no gradient clipping
     "weight_decay": 0.0,             # decoupled (AdamW) weight decay; 0: Adam
+    "fused_optimizer": True,         # Adam's update as one kernel (training/fused_adam.py)
     "eval_batch_size": 1000,         # validation batch
     "validation_every": 1,           # epochs between validations
     "early_stopping_patience": 0,    # epochs without a better val_elbo; 0: off
