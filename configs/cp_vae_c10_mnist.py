@@ -23,7 +23,7 @@ cluster-accuracy command below (which also writes the per-category grid, figure 
   tfvae-train --config=configs/cp_vae_c10_mnist.py --workdir=runs/cp_vae_c10_mnist \
       --config.dataset.idx_dir=../shared/data/mnist
   tfvae-evaluate --workdir=runs/cp_vae_c10_mnist
-  python -m tfvae.evaluation.cluster_accuracy --workdir=runs/cp_vae_c10_mnist
+  tfvae-evaluate --workdir=runs/cp_vae_c10_mnist --cluster_accuracy
 """
 import ml_collections
 

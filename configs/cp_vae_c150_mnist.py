@@ -7,7 +7,7 @@
   tfvae-train --config=configs/cp_vae_c150_mnist.py --workdir=runs/cp_vae_c150_mnist \
       --config.dataset.idx_dir=../shared/data/mnist
   tfvae-evaluate --workdir=runs/cp_vae_c150_mnist
-  python -m tfvae.evaluation.cluster_accuracy --workdir=runs/cp_vae_c150_mnist
+  tfvae-evaluate --workdir=runs/cp_vae_c150_mnist --cluster_accuracy
 """
 from tfvae.config_files import base_config
 

@@ -5,7 +5,7 @@
 150 categories.
 
   tfvae-train --config=configs/cp_vae_c150_toy.py --workdir=runs/cp_vae_c150_toy
-  python -m tfvae.evaluation.toy_1d --workdir=runs/cp_vae_c150_toy   # figures 3-4 + JSON
+  tfvae-evaluate --workdir=runs/cp_vae_c150_toy --toy_1d   # figures 3-4 + JSON
 """
 from tfvae.config_files import base_config
 

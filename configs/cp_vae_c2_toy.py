@@ -7,7 +7,7 @@ Small-budget recipe validated on this CPU (9 of 9 seeds bimodal with c = 2): 2 l
 decoder settle on one broad mode), 20 epochs of 100 steps.
 
   tfvae-train --config=configs/cp_vae_c2_toy.py --workdir=runs/cp_vae_c2_toy
-  python -m tfvae.evaluation.toy_1d --workdir=runs/cp_vae_c2_toy   # figures 3-4 + JSON
+  tfvae-evaluate --workdir=runs/cp_vae_c2_toy --toy_1d   # figures 3-4 + JSON
 """
 import ml_collections
 

@@ -7,7 +7,7 @@
   tfvae-train --config=configs/cp_vae_c500_mnist.py --workdir=runs/cp_vae_c500_mnist \
       --config.dataset.idx_dir=../shared/data/mnist
   tfvae-evaluate --workdir=runs/cp_vae_c500_mnist
-  python -m tfvae.evaluation.cluster_accuracy --workdir=runs/cp_vae_c500_mnist
+  tfvae-evaluate --workdir=runs/cp_vae_c500_mnist --cluster_accuracy
 """
 from tfvae.config_files import base_config
 

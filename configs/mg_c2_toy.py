@@ -6,7 +6,7 @@ number of components known. ``--config.model.num_components=150``: unknown.
 small-budget recipe; see its docstring) with the mixture prior in place of the CP-VAE's.
 
   tfvae-train --config=configs/mg_c2_toy.py --workdir=runs/mg_c2_toy
-  python -m tfvae.evaluation.toy_1d --workdir=runs/mg_c2_toy   # figure 3 + JSON
+  tfvae-evaluate --workdir=runs/mg_c2_toy --toy_1d   # figure 3 + JSON
 """
 import ml_collections
 

@@ -5,7 +5,7 @@ the "VAE" baseline of figure 3.
 small-budget recipe; see its docstring) with the CP-VAE's categorical latent removed.
 
   tfvae-train --config=configs/vae_gated_toy.py --workdir=runs/vae_gated_toy
-  python -m tfvae.evaluation.toy_1d --workdir=runs/vae_gated_toy   # figure 3 + JSON
+  tfvae-evaluate --workdir=runs/vae_gated_toy --toy_1d   # figure 3 + JSON
 """
 import ml_collections
 

@@ -7,7 +7,7 @@ N(0.5, 0.2^2), inside the data's range, and are clipped to [0, 1].
 small-budget recipe; see its docstring) with the VampPrior in place of the CP-VAE's prior.
 
   tfvae-train --config=configs/vp_c2_toy.py --workdir=runs/vp_c2_toy
-  python -m tfvae.evaluation.toy_1d --workdir=runs/vp_c2_toy   # figure 3 + JSON
+  tfvae-evaluate --workdir=runs/vp_c2_toy --toy_1d   # figure 3 + JSON
 """
 import ml_collections
 

@@ -30,8 +30,6 @@ LAYERS = {
 KNOWN = {
     # The registries import the built-in families on the first lookup (plugin loading).
     ("tfvae.registry", "tfvae.models"),
-    # A second command line beside tfvae-evaluate, to be folded into it.
-    ("tfvae.evaluation.dvae_likelihood", "tfvae.cli.common"),
 }
 
 

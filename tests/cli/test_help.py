@@ -10,7 +10,8 @@ import pytest
 from tests.conftest import REPO_ROOT
 
 FLAGS = {"train": ["--config", "--workdir", "--strategy"],
-         "evaluate": ["--workdir", "--iwae_samples", "--checkpoint"],
+         "evaluate": ["--workdir", "--iwae_samples", "--checkpoint", "--compare",
+                      "--[no]cluster_accuracy", "--[no]toy_1d", "--log_z_method"],
          "sample": ["--workdir", "--num_samples", "--seed"],
          "export": ["--workdir", "--base_dir", "--version"],
          "benchmark": ["--suite", "--entries", "--[no]resume"]}

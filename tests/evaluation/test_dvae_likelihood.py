@@ -1,10 +1,13 @@
 """IWAE minus log Z for the Discrete VAE."""
 import math
 
+import ml_collections
 import numpy as np
+import pytest
 import tensorflow as tf
 
-from tfvae.evaluation.dvae_likelihood import dvae_log_likelihood
+from tfvae.evaluation.dvae_likelihood import (dvae_log_likelihood, estimates_log_partition,
+                                              log_z_settings)
 from tfvae.models.discrete.discrete_vae import DiscreteVAE
 
 
@@ -66,3 +69,29 @@ def test_refresh_callback_sets_log_z_before_validation():
   expected = exact_log_partition(model.rbm.w.numpy(), model.rbm.b_left.numpy(),
                                  model.rbm.b_right.numpy()).numpy()
   np.testing.assert_allclose(model.log_z.numpy(), expected, rtol=1e-5)
+
+
+def test_log_z_settings_default_to_the_config_and_refuse_what_a_method_does_not_take():
+  configured = {"method": "ais", "num_chains": 500, "num_temperatures": 10000}
+  assert log_z_settings(configured) == configured
+  assert log_z_settings(configured, num_temperatures=2000, num_sweeps=None) == {
+      "method": "ais", "num_chains": 500, "num_temperatures": 2000}
+  # Another method starts from its own defaults: AIS's chains are no PT setting.
+  assert log_z_settings(configured, "parallel_tempering", num_sweeps=100) == {
+      "method": "parallel_tempering", "num_sweeps": 100}
+  assert log_z_settings(configured, "exact") == {"method": "exact"}
+  assert log_z_settings({"method": "auto"}) == {"method": "auto"}
+  assert log_z_settings(None) == {"method": "auto"}
+  with pytest.raises(ValueError, match="takes no num_sweeps"):
+    log_z_settings(configured, num_sweeps=100)
+  with pytest.raises(ValueError, match="'exact' takes no num_temperatures"):
+    log_z_settings(configured, "exact", num_temperatures=10)
+  with pytest.raises(ValueError, match="unknown log Z method"):
+    log_z_settings(configured, "bridge")
+
+
+def test_only_the_discrete_vae_takes_the_log_z_path():
+  config = lambda name: ml_collections.ConfigDict({"model": {"name": name}})
+  assert estimates_log_partition(config("discrete_vae"))
+  assert not estimates_log_partition(config("gaussian_vae"))
+  assert not estimates_log_partition(config("cp_vae"))

@@ -6,7 +6,7 @@ import pytest
 import tensorflow as tf
 
 from tfvae.evaluation.paired_difference import compare_files, per_example_path
-from tfvae.evaluation.run_evaluation import (evaluate_run, spaced_indices, spaced_subset,
+from tfvae.evaluation.run_evaluation import (select_examples, spaced_indices, spaced_subset,
                                              write_json)
 
 
@@ -53,6 +53,17 @@ def test_write_json_stores_per_example_values_beside_it(tmp_path):
     compare_files(path, str(tmp_path / "spaced.json"))
 
 
-def test_spaced_without_a_count_is_a_clear_error(tmp_path):
-  with pytest.raises(ValueError, match="set max_examples to N > 0"):
-    evaluate_run(str(tmp_path / "no_such_run"), spaced=True)
+def test_a_subset_is_evenly_spaced_unless_a_prefix_is_asked_for():
+  """``max_examples`` alone picks every class of a label-sorted split; the first N
+  (one class here) only with ``spaced=False``; 0 keeps the whole split."""
+  labels = np.repeat(np.arange(4), 6).astype(np.float32)  # sorted, 24 examples
+  dataset = tf.data.Dataset.from_tensor_slices(labels).batch(5)
+  subset, name = select_examples(dataset, 24, 8, 3)
+  assert name == "spaced"
+  assert np.array_equal(np.bincount(np.concatenate(list(subset.as_numpy_iterator()))
+                                    .astype(int)), [2, 2, 2, 2])
+  first, name = select_examples(dataset, 24, 6, 3, spaced=False)
+  assert name == "first"
+  assert np.array_equal(np.concatenate(list(first.as_numpy_iterator())), np.zeros(6))
+  whole, name = select_examples(dataset, 24, 0, 3)
+  assert name == "all" and whole is dataset

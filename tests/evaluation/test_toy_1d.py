@@ -9,6 +9,7 @@ import tensorflow as tf
 
 from tfvae.data import toy_two_gaussians as toy
 from tfvae.evaluation import cluster_accuracy, toy_1d
+from tfvae.models.learned_priors import toy_figures
 from tfvae.models.learned_priors.cp_vae import CPVAE
 
 
@@ -49,7 +50,7 @@ def test_cp_vae_generations_are_bimodal(trained_cp_vae, tmp_path):
   # PNGs: figure 3 (generations vs truth) and figure 4 (q(c) vs uniform c)
   for path in report["files"]:
     image = tf.io.decode_png(tf.io.read_file(path)).numpy()
-    assert image.shape[1] == toy_1d.NUM_BINS * 6 and image.shape[2] == 3
+    assert image.shape[1] == toy_figures.NUM_BINS * 6 and image.shape[2] == 3
   assert {os.path.basename(p) for p in report["files"]} == {"toy_histogram.png",
                                                             "toy_excess_capacity.png"}
 
@@ -61,15 +62,3 @@ def test_per_category_generation_and_epoch_png(trained_cp_vae, tmp_path):
   assert abs(means[0] - 0.3) < 0.05 and abs(means[1] - 0.7) < 0.05, means
   path = model.write_samples_png(os.path.join(tmp_path, "epoch.png"), 0, image_shape=(1,))
   assert tf.io.decode_png(tf.io.read_file(path)).shape[2] == 3
-
-
-def test_stacked_histograms_keep_each_image_in_order_with_gaps():
-  a = np.full([5, 12, 3], 10, np.uint8)
-  b = np.full([7, 12, 3], 20, np.uint8)
-  stacked = toy_1d.stacked_histograms([a, b], gap=2)
-  assert stacked.shape == (5 + 2 + 7, 12, 3)
-  assert np.all(stacked[:5] == 10) and np.all(stacked[5:7] == 0) and np.all(stacked[7:] == 20)
-  with pytest.raises(ValueError, match="width"):
-    toy_1d.stacked_histograms([a, np.zeros([5, 13, 3], np.uint8)])
-  with pytest.raises(ValueError, match="at least one"):
-    toy_1d.stacked_histograms([])

@@ -11,6 +11,10 @@ mapping category -> label is fitted on a labelled split, then applied to the tes
   Hungarian algorithm below); with K > L categories, unmatched categories map to -1.
 
 Accuracy = fraction of examples whose mapped category equals the label (a -1 is an error).
+
+Command line: ``tfvae-evaluate --workdir=DIR --cluster_accuracy [--category_grid=PNG]``
+(``evaluate_workdir``: the JSON ``DIR/eval_clusters.json`` and the per-category grid).
+``tfvae-evaluate --workdir=DIR`` also reports the accuracies beside the likelihood.
 """
 from typing import Dict, Optional
 
@@ -214,33 +218,3 @@ def evaluate_workdir(workdir: str, grid_path: Optional[str] = None,
     image_shape = tuple(splits.image_shape)[:2]
     result["category_grid"] = write_category_grid(model, grid_path, image_shape=image_shape)
   return result
-
-
-def main(argv=None):
-  """``python -m tfvae.evaluation.cluster_accuracy --workdir=DIR [--grid=PNG]``: prints JSON."""
-  import argparse  # pylint: disable=C0415
-  import json  # pylint: disable=C0415
-  import os  # pylint: disable=C0415
-  parser = argparse.ArgumentParser(description=main.__doc__)
-  parser.add_argument("--workdir", required=True)
-  parser.add_argument("--grid", default=None,
-                      help="PNG path of the per-category grid (default WORKDIR/categories.png)")
-  parser.add_argument("--checkpoint", default=None,
-                      help="checkpoint path (default: latest), or 'best' (early stopping's)")
-  parser.add_argument("--output", default=None,
-                      help="JSON path (default WORKDIR/eval_clusters.json)")
-  args = parser.parse_args(argv)
-  os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-  grid = args.grid or os.path.join(args.workdir, "categories.png")
-  result = evaluate_workdir(args.workdir, grid, checkpoint=args.checkpoint)
-  path = args.output or os.path.join(args.workdir, "eval_clusters.json")
-  with open(path + ".tmp", "w") as f:
-    json.dump(result, f, indent=2)
-  os.replace(path + ".tmp", path)
-  print(json.dumps({k: v for k, v in result.items()
-                    if k not in ("aggregated_posterior", "per_example")}, indent=2))
-  print(f"wrote {path}")
-
-
-if __name__ == "__main__":
-  main()

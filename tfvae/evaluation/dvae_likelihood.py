@@ -9,20 +9,32 @@ same weights also give the 1-sample ELBO, mean log w). The reported error bar co
 error over test examples with the standard error of log Z_hat (which shifts every example
 alike): stderr = sqrt(stderr_iwae^2 + stderr_logZ^2).
 
-Command line (after ``tfvae-train``):
+Command line (after ``tfvae-train``): ``tfvae-evaluate`` takes this path for a Discrete
+VAE and writes ``<workdir>/dvae_ll_<split>.json`` (``evaluate_dvae_run``):
 
-  python -m tfvae.evaluation.dvae_likelihood --workdir=runs/dvae --iwae_samples=10000
+  tfvae-evaluate --workdir=runs/dvae --iwae_samples=10000
+  tfvae-evaluate --workdir=runs/dvae --log_z_method=ais --log_z_temperatures=2000
 """
-import json
 import math
 import os
 import time
+from typing import Optional
 
 import numpy as np
 import tensorflow as tf
 
 from tfvae.evaluation.iwae import summarize
-from tfvae.evaluation.paired_difference import per_example_path
+from tfvae.evaluation.run_evaluation import spaced_indices
+
+# The settings each log Z method takes besides ``method`` (kwargs of
+# ``DiscreteVAE.estimate_log_partition``). "auto" is exact enumeration when a side of the
+# RBM has <= 20 units, else AIS, so it takes AIS's settings.
+_AIS = ("num_chains", "num_temperatures", "schedule", "sweeps_per_temperature")
+LOG_Z_SETTINGS = {
+    "exact": (), "auto": _AIS, "ais": _AIS,
+    "parallel_tempering": ("num_temperatures", "num_sweeps", "num_runs", "burn_in",
+                           "schedule"),
+}
 
 
 def iwae_and_elbo(model, dataset, num_samples: int, chunk_size: int = 500, seed: int = 0,
@@ -77,56 +89,67 @@ def dvae_log_likelihood(model, dataset, num_samples: int, chunk_size: int = 500,
           "seconds": time.time() - start, "per_example": values}
 
 
-def main(argv):
-  """``python -m tfvae.evaluation.dvae_likelihood --workdir=... [--iwae_samples=k]``."""
-  del argv
-  from tfvae.cli.common import quiet_tensorflow  # pylint: disable=g-import-not-at-top
-  quiet_tensorflow()
+def estimates_log_partition(config) -> bool:
+  """Whether the model of ``config`` (a training workdir's config) normalises its bound
+  with an estimated log Z (the Discrete VAE, with or without its RBM): its likelihood is
+  then evaluated here (``evaluate_dvae_run``)."""
+  from tfvae.registry import MODELS  # pylint: disable=g-import-not-at-top
+  return hasattr(MODELS.get(config.model.name), "estimate_log_partition")
+
+
+def log_z_settings(configured=None, method: Optional[str] = None, **overrides) -> dict:
+  """The kwargs of ``estimate_log_partition``: ``configured`` (``config.eval.log_z``) with
+  ``method`` and the ``overrides`` that are not None on top.
+
+  A ``method`` other than the configured one starts from that method's defaults (the
+  configured settings belong to the other method). ``exact`` takes no settings (configured
+  ones are dropped); an override that ``method`` does not take is a ``ValueError``.
+  """
+  settings = dict(configured or {})
+  method = method or settings.get("method", "auto")
+  if method not in LOG_Z_SETTINGS:
+    raise ValueError(f"unknown log Z method {method!r}; one of {', '.join(LOG_Z_SETTINGS)}")
+  if method != settings.get("method", "auto") or method == "exact":
+    settings = {}
+  overrides = {k: v for k, v in overrides.items() if v is not None}
+  wrong = sorted(set(overrides) - set(LOG_Z_SETTINGS[method]))
+  if wrong:
+    raise ValueError(f"log Z method {method!r} takes no {', '.join(wrong)} (its settings: "
+                     f"{', '.join(LOG_Z_SETTINGS[method]) or 'none'})")
+  settings.update(overrides, method=method)
+  return settings
+
+
+def evaluate_dvae_run(workdir: str, split: str = "test", iwae_samples: Optional[int] = None,
+                      chunk_size: Optional[int] = None, batch_size: Optional[int] = None,
+                      max_examples: int = 0, checkpoint: Optional[str] = None,
+                      log_z: Optional[dict] = None, log=print) -> dict:
+  """Restores a Discrete VAE from ``workdir`` and returns ``dvae_log_likelihood`` on
+  ``split`` with ``workdir``, ``epoch`` and ``split`` (JSON-ready but for
+  ``per_example``, which ``run_evaluation.write_json`` stores beside the JSON).
+
+  ``max_examples``: N evenly spaced examples (0: all; test splits are often sorted by
+  label). ``log_z``: kwargs of ``estimate_log_partition`` (default
+  ``log_z_settings(config.eval.log_z)``). The other defaults come from ``config.eval``.
+  """
   from tfvae.training.trainer import restore_for_inference  # pylint: disable=g-import-not-at-top
-  config, splits, model, epoch = restore_for_inference(FLAGS.workdir)
+  if max_examples < 0:
+    raise ValueError(f"max_examples must be >= 0, got {max_examples}")
+  config, splits, model, epoch = restore_for_inference(workdir, checkpoint)
   ev = config.eval
-  k = FLAGS.iwae_samples or int(ev.iwae_samples)
-  batch = FLAGS.batch_size or int(ev.batch_size)
-  data = splits.eval_array(FLAGS.split)
-  if FLAGS.max_examples and FLAGS.max_examples < len(data):
-    # Evenly spaced, not the first N: test splits are often sorted by label.
-    data = data[np.linspace(0, len(data) - 1, FLAGS.max_examples).round().astype(int)]
+  k = int(iwae_samples or ev.iwae_samples)
+  batch = int(batch_size or ev.batch_size)
+  data = splits.eval_array(split)
+  data = data[spaced_indices(len(data), max_examples)]
   dataset = tf.data.Dataset.from_tensor_slices(data).batch(batch)
-  log_z = dict(ev.get("log_z", {}) or {})
-  if FLAGS.log_z_method:
-    log_z = {"method": FLAGS.log_z_method}
-  if FLAGS.ais_temperatures:
-    log_z["num_temperatures"] = FLAGS.ais_temperatures
-  if log_z.get("method") in ("exact", "auto"):
-    log_z = {"method": log_z["method"]}
-  result = dvae_log_likelihood(model, dataset, k, FLAGS.chunk_size or int(ev.chunk_size),
-                               seed=int(ev.get("seed", 0)), log_z=log_z)
-  per_example = result.pop("per_example")
-  result.update(workdir=os.path.abspath(FLAGS.workdir), epoch=epoch, split=FLAGS.split)
-  print(f"{FLAGS.split} ELBO: {result['elbo']:.3f}   log-likelihood (IWAE k={k} - log Z): "
+  if log_z is None:
+    log_z = log_z_settings(ev.get("log_z", {}) or {})
+  result = dvae_log_likelihood(model, dataset, k, int(chunk_size or ev.chunk_size),
+                               seed=int(ev.get("seed", 0)), log_z=log_z, log=log)
+  result.update(workdir=os.path.abspath(workdir), epoch=epoch, split=split)
+  if log:
+    log(f"{split} ELBO: {result['elbo']:.3f}   log-likelihood (IWAE k={k} - log Z): "
         f"{result['log_likelihood']:.3f} ± {result['stderr']:.3f} nats over "
         f"{result['examples']} examples (log Z {result['log_z']:.3f} ± "
         f"{result['log_z_stderr']:.3f}, {result['seconds']:.0f}s)")
-  output = FLAGS.output or os.path.join(FLAGS.workdir, f"dvae_ll_{FLAGS.split}.json")
-  with open(output + ".tmp", "w") as f:
-    json.dump(result, f, indent=2, default=lambda v: np.asarray(v).tolist())
-  os.replace(output + ".tmp", output)
-  # Kept for paired comparisons of two models on the same examples (paired_difference).
-  np.save(per_example_path(output), np.asarray(per_example, np.float64))
-  print(f"wrote {output}")
-
-
-if __name__ == "__main__":
-  from absl import app, flags  # pylint: disable=g-import-not-at-top,g-multiple-import
-  flags.DEFINE_string("workdir", None, "Training workdir (has config.json).")
-  flags.DEFINE_enum("split", "test", ["train", "valid", "test"], "Split.")
-  flags.DEFINE_integer("iwae_samples", None, "k (default config.eval.iwae_samples).")
-  flags.DEFINE_integer("chunk_size", None, "Samples per chunk.")
-  flags.DEFINE_integer("batch_size", None, "Images per batch.")
-  flags.DEFINE_integer("max_examples", 0, "N evenly spaced examples (0 = all).")
-  flags.DEFINE_string("log_z_method", None, "exact | ais | parallel_tempering | auto.")
-  flags.DEFINE_integer("ais_temperatures", None, "AIS temperatures (override).")
-  flags.DEFINE_string("output", None, "JSON path (default <workdir>/dvae_ll_<split>.json).")
-  flags.mark_flags_as_required(["workdir"])
-  FLAGS = flags.FLAGS
-  app.run(main)
+  return result

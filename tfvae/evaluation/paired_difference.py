@@ -11,17 +11,13 @@ VAE, ``dvae_likelihood``), those standard errors add in quadrature:
 
     stderr = sqrt(stderr_examples^2 + stderr_logZ_a^2 + stderr_logZ_b^2).
 
-Command line (the JSONs written by ``python -m tfvae.evaluation.dvae_likelihood`` or by
-``tfvae-evaluate``, which store the per-example values beside them as
-``<json>.per_example.npy``):
+Command line (two JSONs written by ``tfvae-evaluate``, which stores the per-example
+values beside each as ``<json>.per_example.npy``, or two ``tfvae-benchmark`` entries):
 
-  python -m tfvae.evaluation.paired_difference --a=runs/dvae/dvae_ll_test.json \
-      --b=runs/dvae_no_rbm/dvae_ll_test.json
-  python -m tfvae.evaluation.paired_difference --a=runs/iaf/eval_test.json \
-      --b=runs/vae/eval_test.json
-  python -m tfvae.evaluation.paired_difference \
-      --a=runs/benchmarks/posteriors_full/vae_planar80.json \
-      --b=runs/benchmarks/posteriors_full/vae_planar10.json
+  tfvae-evaluate --compare=runs/dvae/dvae_ll_test.json,runs/dvae_no_rbm/dvae_ll_test.json
+  tfvae-evaluate --compare=runs/iaf/eval_test.json,runs/vae/eval_test.json
+  B=runs/benchmarks/posteriors_full
+  tfvae-evaluate --compare=$B/vae_planar80.json,$B/vae_planar10.json --output=diff.json
 """
 import json
 import math
@@ -30,7 +26,7 @@ import numpy as np
 
 
 def per_example_path(json_path: str) -> str:
-  """Where ``dvae_likelihood`` stores the per-example log-likelihoods of ``json_path``."""
+  """Where ``tfvae-evaluate`` stores the per-example log-likelihoods of ``json_path``."""
   return json_path + ".per_example.npy"
 
 
@@ -57,22 +53,23 @@ def paired_difference(a, b, log_z_stderr_a: float = 0.0,
 
 
 def load_result(json_path: str):
-  """``(summary dict, per-example array)`` of a ``dvae_likelihood`` or ``tfvae-evaluate``
-  output, or of a ``tfvae-benchmark`` entry (its test evaluation is under ``"test"``)."""
+  """``(summary dict, per-example array)`` of a ``tfvae-evaluate`` output (``eval_*.json``,
+  or a Discrete VAE's ``dvae_ll_*.json``), or of a ``tfvae-benchmark`` entry (its test
+  evaluation is under ``"test"``)."""
   with open(json_path) as f:
     summary = json.load(f)
   if "test" in summary and isinstance(summary["test"], dict):
     summary = summary["test"]
   if not any(k in summary for k in ("log_likelihood", "iwae_log_likelihood", "nll")):
     raise ValueError(f"{json_path} holds no log-likelihood (no 'log_likelihood', "
-                     "'iwae_log_likelihood' or 'nll'): pass a dvae_likelihood, "
-                     "tfvae-evaluate or tfvae-benchmark entry JSON")
+                     "'iwae_log_likelihood' or 'nll'): pass a tfvae-evaluate or "
+                     "tfvae-benchmark entry JSON")
   return summary, np.load(per_example_path(json_path))
 
 
 def _log_z_stderr(summary: dict) -> float:
-  """The log Z standard error a summary carries (``dvae_likelihood`` at the top level,
-  ``tfvae-evaluate`` under ``prepared``); 0 for models without an estimated log Z."""
+  """The log Z standard error a summary carries (a ``dvae_ll_*.json`` at the top level,
+  an ``eval_*.json`` under ``prepared``); 0 for models without an estimated log Z."""
   value = summary.get("log_z_stderr", (summary.get("prepared") or {}).get("log_z_stderr"))
   return float(value or 0.0)
 
@@ -105,28 +102,3 @@ def compare_files(path_a: str, path_b: str) -> dict:
   result = compare_summaries(summary_a, a, summary_b, b, (path_a, path_b))
   result.update(a=path_a, b=path_b)
   return result
-
-
-def main(argv):
-  del argv
-  result = compare_files(FLAGS.a, FLAGS.b)
-  print(f"log-likelihood a - b = {result['difference']:+.3f} ± {result['stderr']:.3f} nats "
-        f"(paired over {result['examples']} examples, z = {result['z_score']:.1f}; "
-        f"unpaired error would be ± {result['stderr_unpaired']:.3f}; "
-        f"a better on {100 * result['share_a_better']:.1f} % of examples, "
-        f"correlation {result['correlation']:.3f})")
-  if FLAGS.output:
-    with open(FLAGS.output, "w") as f:
-      json.dump(result, f, indent=2)
-    print(f"wrote {FLAGS.output}")
-
-
-if __name__ == "__main__":
-  from absl import app, flags  # pylint: disable=g-import-not-at-top,g-multiple-import
-  flags.DEFINE_string("a", None, "Evaluation JSON of model a (dvae_likelihood or "
-                      "tfvae-evaluate).")
-  flags.DEFINE_string("b", None, "Evaluation JSON of model b.")
-  flags.DEFINE_string("output", None, "Optional JSON path for the result.")
-  flags.mark_flags_as_required(["a", "b"])
-  FLAGS = flags.FLAGS
-  app.run(main)

@@ -5,7 +5,7 @@ Shared by ``tfvae-evaluate`` and ``tfvae-benchmark``. The NLL is -L_k of Burda e
 examples with the error of the model's log Z estimate when it has one (the DVAE's AIS).
 The per-example values are returned too (``per_example``) and ``write_json`` stores them
 beside the JSON, so two models evaluated on the same examples can be compared paired
-(``tfvae.evaluation.paired_difference``).
+(``tfvae-evaluate --compare=A.json,B.json``, ``tfvae.evaluation.paired_difference``).
 """
 import json
 import os
@@ -52,40 +52,48 @@ def spaced_subset(dataset: tf.data.Dataset, total: int, count: int,
 def first_subset(dataset: tf.data.Dataset, total: int, count: int,
                  batch_size: int) -> tf.data.Dataset:
   """The first ``count`` examples of a batched ``dataset`` (all if ``count`` >= ``total``),
-  re-batched: exactly ``count``, not the whole batches that hold them."""
+  re-batched: exactly ``count``, not the whole batches that hold them. Of a sorted split
+  (the binarized MNIST test split is sorted by label) only the first classes: use
+  ``spaced_subset`` unless a prefix is what is wanted."""
   count = min(count, total)
   return (dataset.unbatch().take(count).batch(batch_size)
           .apply(tf.data.experimental.assert_cardinality(-(-count // batch_size))))
 
 
+def select_examples(dataset: tf.data.Dataset, total: int, max_examples: int,
+                    batch_size: int, spaced: bool = True):
+  """``(dataset, subset)``: ``max_examples`` evenly spaced examples of the batched
+  ``dataset`` of ``total`` examples (``subset="spaced"``), with ``spaced=False`` the
+  first ones (``"first"``), or all of them (``"all"``, when ``max_examples`` is 0)."""
+  if not max_examples:
+    return dataset, "all"
+  if spaced:
+    return spaced_subset(dataset, total, max_examples, batch_size), "spaced"
+  return first_subset(dataset, total, max_examples, batch_size), "first"
+
+
 def evaluate_run(workdir: str, split: str = "test", iwae_samples: Optional[int] = None,
                  chunk_size: Optional[int] = None, batch_size: Optional[int] = None,
                  max_examples: int = 0, checkpoint: Optional[str] = None,
-                 log=print, spaced: bool = False) -> dict:
+                 log=print, spaced: bool = True) -> dict:
   """Restores ``workdir`` and returns its figures on ``split`` as a dict (JSON-ready but
   for ``per_example``, the numpy array of per-example IWAE log-likelihoods).
 
-  ``max_examples`` limits the evaluation to the first N examples, or with ``spaced`` to N
-  evenly spaced ones."""
+  ``max_examples`` limits the evaluation to N evenly spaced examples (every class of a
+  sorted split), or with ``spaced=False`` to the first N; 0 evaluates the whole split."""
   from tfvae.training.trainer import restore_for_inference  # pylint: disable=g-import-not-at-top
   if iwae_samples is not None and iwae_samples < 1:
     raise ValueError(f"iwae_samples must be >= 1, got {iwae_samples}")
   if max_examples < 0:
     raise ValueError(f"max_examples must be >= 0, got {max_examples}")
-  if spaced and not max_examples:
-    raise ValueError("spaced=True picks max_examples evenly spaced examples; set "
-                     "max_examples to N > 0 (0 evaluates the whole split)")
   config, splits, model, epoch = restore_for_inference(workdir, checkpoint)
   ev = config.eval
   k = int(ev.iwae_samples if iwae_samples is None else iwae_samples)
   if k < 1:
     raise ValueError(f"config.eval.iwae_samples must be >= 1, got {k}")
   batch = int(batch_size or ev.batch_size)
-  dataset = splits.eval_dataset(split, batch)
-  if max_examples and spaced:
-    dataset = spaced_subset(dataset, len(splits.split(split)), max_examples, batch)
-  elif max_examples:
-    dataset = first_subset(dataset, len(splits.split(split)), max_examples, batch)
+  dataset, subset = select_examples(splits.eval_dataset(split, batch),
+                                    len(splits.split(split)), max_examples, batch, spaced)
   start = time.time()
   # e.g. the DVAE estimates its RBM's log Z (AIS) so that bounds are normalised.
   extra = dict(model.prepare_evaluation(seed=int(ev.get("seed", 0)),
@@ -106,7 +114,7 @@ def evaluate_run(workdir: str, split: str = "test", iwae_samples: Optional[int] 
   result = {
       "workdir": os.path.abspath(workdir), "epoch": epoch, "split": split,
       "examples": stats["count"], "iwae_samples": k,
-      "subset": ("spaced" if spaced else "first") if max_examples else "all",
+      "subset": subset,
       "elbo": float(elbo_logs["elbo"]),
       "terms": {key: float(v) for key, v in elbo_logs.items()},
       "iwae_log_likelihood": stats["mean"], "nll": -stats["mean"],

@@ -1,5 +1,7 @@
 """The 1-D two-Gaussian experiment of the CP-VAE paper (sec. 5.1, figures 3 and 4).
 
+Command line: ``tfvae-evaluate --workdir=DIR[,DIR...] --toy_1d [--toy_figure=PNG]``.
+
 ``toy_report(model, outdir)`` draws generations from a model trained on
 ``toy_two_gaussians``, compares their histogram with the ground truth
 1/2 N(0.3, 0.05^2) + 1/2 N(0.7, 0.05^2) and writes PNG histograms:
@@ -12,7 +14,8 @@
 Returned metrics (JSON-serialisable): histogram density at 0.3, 0.5 and 0.7, the dip ratio
 density(0.5) / min(density(0.3), density(0.7)) (< 1 means bimodal), the total variation
 distance between the binned generations and the binned truth, and for CP-VAE the
-effective number of categories exp(H(q(c))).
+effective number of categories exp(H(q(c))). The images are drawn by the learned-prior
+family (``tfvae.models.learned_priors.toy_figures``).
 """
 import os
 from typing import Dict, Optional
@@ -22,9 +25,8 @@ import tensorflow as tf
 
 from tfvae.data.toy_two_gaussians import mixture_density
 from tfvae.images import write_png
-
-RANGE = (0.0, 1.0)
-NUM_BINS = 50
+from tfvae.models.learned_priors.toy_figures import (RANGE, histogram_density,
+                                                     histogram_image)
 
 
 def generations(model, num_samples: int, seed: int = 0, prior: Optional[str] = None,
@@ -46,13 +48,6 @@ def generations(model, num_samples: int, seed: int = 0, prior: Optional[str] = N
   return out[key].numpy().reshape(-1)
 
 
-def histogram_density(x, num_bins: int = NUM_BINS, value_range=RANGE):
-  """``(density per bin, bin edges)``, normalised by all samples (mass outside is lost)."""
-  counts, edges = np.histogram(x, bins=num_bins, range=value_range)
-  width = edges[1] - edges[0]
-  return counts / (max(len(x), 1) * width), edges
-
-
 def density_at(x, point: float, half_width: float = 0.025) -> float:
   """Fraction of samples within ``point +- half_width`` divided by the window width."""
   x = np.asarray(x)
@@ -69,28 +64,6 @@ def histogram_metrics(x) -> Dict[str, float]:
           "dip_ratio": d05 / max(min(d03, d07), 1e-12),
           "total_variation": float(0.5 * np.sum(np.abs(hist - truth)) * width
                                    + 0.5 * np.mean((x < RANGE[0]) | (x > RANGE[1])))}
-
-
-def histogram_image(x, height: int = 120, bin_px: int = 6) -> np.ndarray:
-  """RGB ``uint8`` image over [0, 1]: histogram of ``x`` as grey bars, true density in black."""
-  hist, _ = histogram_density(x)
-  width = len(hist) * bin_px
-  columns = (np.arange(width) + 0.5) / width * (RANGE[1] - RANGE[0]) + RANGE[0]
-  truth = mixture_density(columns)
-  top = max(hist.max(), truth.max()) * 1.05
-  to_row = lambda d: height - 1 - int(round(d / top * (height - 1)))
-  image = np.full([height, width, 3], 255, np.uint8)
-  for i, h in enumerate(hist):
-    bar = int(round(h / top * (height - 1)))
-    if bar:
-      image[height - bar:, i * bin_px:(i + 1) * bin_px - 1] = (150, 150, 150)
-  previous = to_row(truth[0])
-  for j, d in enumerate(truth):       # a connected 2-pixel curve
-    row = to_row(d)
-    low, high = min(row, previous), max(row, previous)
-    image[max(low - 1, 0):high + 1, j] = (0, 0, 0)
-    previous = row
-  return image
 
 
 def toy_report(model, outdir: Optional[str] = None, num_samples: int = 50000,
@@ -117,27 +90,14 @@ def toy_report(model, outdir: Optional[str] = None, num_samples: int = 50000,
   return report
 
 
-def stacked_histograms(images, gap: int = 4) -> np.ndarray:
-  """Histogram images of several models stacked top to bottom (figure 3 of the paper),
-  separated by black rows of ``gap`` pixels."""
-  if not images:
-    raise ValueError("need at least one histogram image")
-  width = images[0].shape[1]
-  if any(image.shape[1] != width for image in images):
-    raise ValueError(f"histogram images differ in width: {[i.shape[1] for i in images]}")
-  rows = []
-  for i, image in enumerate(images):
-    if i:
-      rows.append(np.zeros([gap, width, 3], np.uint8))
-    rows.append(image)
-  return np.concatenate(rows, axis=0)
-
-
-def evaluate_workdir(workdir: str, num_samples: int = 50000, seed: int = 0):
+def evaluate_workdir(workdir: str, num_samples: int = 50000, seed: int = 0,
+                     checkpoint: Optional[str] = None):
   """Restores a model trained on ``toy_two_gaussians``, refreshes q(c) over the training
-  split (eq. 14) and writes the report and PNGs to ``workdir/toy``."""
+  split (eq. 14) and writes the PNGs to ``workdir/toy``; returns the report, with the
+  histogram image of the generations under ``"histogram_image"`` (for a stacked figure
+  of several models, ``toy_figures.stacked_histograms``)."""
   from tfvae.training.trainer import restore_for_inference  # pylint: disable=C0415
-  _, splits, model, epoch = restore_for_inference(workdir)
+  _, splits, model, epoch = restore_for_inference(workdir, checkpoint)
   if splits.event_size != 1:
     raise ValueError(f"{workdir} was not trained on 1-D data (event size {splits.event_size})")
   model.update_aggregated_posterior(splits.eval_dataset("train", 5000))
@@ -145,35 +105,3 @@ def evaluate_workdir(workdir: str, num_samples: int = 50000, seed: int = 0):
   report.update(workdir=workdir, epoch=epoch)
   report["histogram_image"] = histogram_image(generations(model, num_samples, seed))
   return report
-
-
-def main(argv=None):
-  """``python -m tfvae.evaluation.toy_1d --workdir=DIR[,DIR...]``: figures 3-4 and metrics
-  as JSON per workdir; ``--figure=PNG`` also stacks their histograms in the given order."""
-  import argparse  # pylint: disable=C0415
-  import json  # pylint: disable=C0415
-  parser = argparse.ArgumentParser(description=main.__doc__)
-  parser.add_argument("--workdir", required=True, help="one workdir or a comma list")
-  parser.add_argument("--num_samples", type=int, default=50000)
-  parser.add_argument("--seed", type=int, default=0)
-  parser.add_argument("--figure", default="", help="PNG of the stacked histograms")
-  args = parser.parse_args(argv)
-  os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-  images = []
-  for workdir in [w for w in args.workdir.split(",") if w]:
-    if images:
-      import keras  # pylint: disable=C0415
-      keras.backend.clear_session()  # checkpoint keys hold per-session layer names
-    report = evaluate_workdir(workdir, args.num_samples, args.seed)
-    images.append(report.pop("histogram_image"))
-    path = os.path.join(workdir, "toy", "toy_report.json")
-    with open(path + ".tmp", "w") as f:
-      json.dump(report, f, indent=2)
-    os.replace(path + ".tmp", path)
-    print(json.dumps(report, indent=2))
-  if args.figure:
-    print(f"wrote {write_png(args.figure, stacked_histograms(images))}")
-
-
-if __name__ == "__main__":
-  main()
