@@ -6,10 +6,11 @@ import re
 import subprocess
 import sys
 
+import ml_collections
 import pytest
 
 from tests.conftest import REPO_ROOT
-from tfvae.cli.common import check_config_overrides
+from tfvae.cli.common import apply_model_overrides, check_config_overrides
 
 CONFIG = os.path.join(REPO_ROOT, "configs", "vae_binarized_mnist.py")
 
@@ -57,11 +58,20 @@ def test_unknown_config_key_lists_the_valid_keys(tmp_path):
 def test_new_model_keys_are_taken_out_of_argv_for_the_trainer(tmp_path):
   argv = ["train", f"--config={CONFIG}", f"--workdir={tmp_path}",
           "--config.model.free_bits=0.5", "--config.model.free_bits_groups=(2, 2)",
-          "--config.model.activation=tanh", "--config.train.epochs=3"]
+          "--config.model.activation=tanh", "--config.train.epochs=3",
+          "--config.train.fused_optimizer=False"]
   extra = check_config_overrides(argv, new_model_keys=True)
-  assert extra == {"free_bits": 0.5, "free_bits_groups": (2, 2)}
+  assert extra == {"model.free_bits": 0.5, "model.free_bits_groups": (2, 2),
+                   "train.fused_optimizer": False}
   assert argv == ["train", f"--config={CONFIG}", f"--workdir={tmp_path}",
                   "--config.model.activation=tanh", "--config.train.epochs=3"]
+  config = ml_collections.ConfigDict(dict(model=dict(activation="relu"),
+                                          train=dict(epochs=1)))
+  apply_model_overrides(config, extra)
+  assert config.model.free_bits == 0.5 and config.train.fused_optimizer is False
+  with pytest.raises(SystemExit, match="unknown config key"):  # not a train setting
+    check_config_overrides(["train", f"--config={CONFIG}", "--config.train.epochz=1"],
+                           new_model_keys=True)
   with pytest.raises(SystemExit, match="unknown config key"):  # other tools: refused
     check_config_overrides(["evaluate", f"--config={CONFIG}", "--config.model.free_bits=1"])
   with pytest.raises(SystemExit, match="unknown config key"):  # only model.<key>

@@ -35,6 +35,14 @@ def _budget(row: dict) -> str:
   return text
 
 
+
+def _subset_text(test: dict) -> str:
+  """How many test examples and which: ``1000 spaced``, ``1000 first`` (a prefix of a
+  possibly sorted split), or the count alone for the whole split and for rows written
+  before the subset was recorded (docs/benchmarks.md says which those were)."""
+  subset = test.get("subset", "all")
+  return str(test["examples"]) if subset == "all" else f"{test['examples']} {subset}"
+
 def render(result: Dict) -> str:
   """The markdown block for one suite run (``result`` as written to the suite JSON)."""
   lines = [
@@ -71,7 +79,7 @@ def render(result: Dict) -> str:
       continue
     test = row["test"]
     nll = (f"{test['nll']:.2f} ± {test['nll_stderr']:.2f} "
-           f"(k={test['iwae_samples']}, {test['examples']})")
+           f"(k={test['iwae_samples']}, {_subset_text(test)})")
     speed = row.get("speed")
     speed_txt = "—"
     if speed:

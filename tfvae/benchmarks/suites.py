@@ -18,7 +18,7 @@ class Entry:
   overrides: Dict[str, object] = dataclasses.field(default_factory=dict)
   iwae_samples: int = 100
   eval_examples: int = 1000  # 0 = the whole test split
-  eval_spaced: bool = False  # eval_examples evenly spaced (else the first ones)
+  eval_spaced: bool = True  # eval_examples evenly spaced (False: the first ones)
   paired_with: str = ""  # entry of the same suite: paired NLL difference on the same examples
   speed_steps: int = 50  # steps per timed window of the speed comparison (0 = skip)
   speed_overrides: Dict[str, object] = dataclasses.field(default_factory=dict)

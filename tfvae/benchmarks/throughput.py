@@ -54,7 +54,8 @@ def _configure(config, settings):
     config.train.jit_compile = bool(settings["jit_compile"])
     config.train.steps_per_execution = int(settings["steps_per_execution"])
     config.train.precision = str(settings["precision"])
-    config.train.fused_optimizer = bool(settings.get("fused_optimizer", True))
+    config.train.fused_optimizer = bool(settings.get(
+        "fused_optimizer", setting(config.train, "fused_optimizer")))
   return config
 
 

@@ -24,6 +24,7 @@ from absl import app
 from absl import flags
 from ml_collections import config_flags
 
+from tfvae.cli.common import apply_model_overrides
 from tfvae.cli.common import check_config_overrides, quiet_tensorflow, run_app
 
 _CONFIG = config_flags.DEFINE_config_file("config", None, "ml_collections config file.",
@@ -51,6 +52,8 @@ _TIMEOUT = flags.DEFINE_float("entry_timeout", 0, "Seconds per suite entry (0 = 
 _RESUME = flags.DEFINE_bool("resume", False, "Keep each entry's workdir and resume its "
                             "training from the last checkpoint (after an interrupted "
                             "suite); else every entry trains from scratch.")
+#: ``--config.model.*`` / ``--config.train.*`` keys the config file does not write.
+_NEW_KEYS = {}
 _COLLECT = flags.DEFINE_bool("collect_only", False, "Run nothing: gather the entry JSONs "
                              "already in --workdir into the suite JSON and markdown.")
 
@@ -113,6 +116,7 @@ def main(argv):
     raise app.UsageError(f"unknown variants {unknown}; known: {list(throughput.VARIANTS)}")
   _check_profile_flags(names)
   config = _CONFIG.value
+  apply_model_overrides(config, _NEW_KEYS)
   rows = []
   for name in names if _WINDOWS.value else []:
     m = throughput.measure(config, name, _STEPS.value, _WINDOWS.value)
@@ -153,7 +157,7 @@ def main(argv):
 
 def run():
   import sys  # pylint: disable=g-import-not-at-top
-  check_config_overrides(sys.argv)
+  _NEW_KEYS.update(check_config_overrides(sys.argv, new_model_keys=True))
   run_app(main, __name__)
 
 

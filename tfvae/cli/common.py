@@ -94,8 +94,10 @@ def check_config_overrides(argv, flag_name: str = "config",
   ml_collections would raise a bare AttributeError traceback; this lists valid keys.
   With ``new_model_keys``, an override ``--config.model.<key>=<value>`` of a key that the
   config file does not write (any constructor argument of the model, checked when the
-  model's registry is imported) is taken out of ``argv`` (ml_collections could not set
-  it) and returned as ``{key: value}``, the value a Python literal or else a string
+  model's registry is imported), or ``--config.train.<key>=<value>`` of an optional train
+  setting (``train_settings.TRAIN_DEFAULTS``) that it leaves at its default, is taken out
+  of ``argv`` (ml_collections could not set it) and returned as ``{"model.key": value}``
+  / ``{"train.key": value}``, the value a Python literal or else a string
   (``apply_model_overrides`` sets them).
   """
   path = None
@@ -118,12 +120,16 @@ def check_config_overrides(argv, flag_name: str = "config",
   unknown = [key for key in overrides if key not in valid]
   extra = {}
   if new_model_keys:
-    for key in [k for k in unknown if k.count(".") == 1 and k.startswith("model.")]:
+    from tfvae.training.train_settings import TRAIN_DEFAULTS  # pylint: disable=g-import-not-at-top
+    addable = [k for k in unknown if k.count(".") == 1 and (
+        k.startswith("model.") or (k.startswith("train.") and
+                                   k.split(".", 1)[1] in TRAIN_DEFAULTS))]
+    for key in addable:
       prefix = f"--{flag_name}.{key}"
       for arg in [a for a in argv[1:] if a == prefix or a.startswith(prefix + "=")]:
         if "=" not in arg:
           raise SystemExit(f"error: {arg} needs a value ({arg}=...)")
-        extra[key.split(".", 1)[1]] = _literal(arg.split("=", 1)[1])
+        extra[key] = _literal(arg.split("=", 1)[1])
         argv.remove(arg)
       unknown.remove(key)
   if unknown:
@@ -161,9 +167,11 @@ def _literal(text: str):
 
 
 def apply_model_overrides(config, extra: dict) -> None:
-  """Sets the ``config.model`` keys taken out by ``check_config_overrides``."""
+  """Sets the ``config.model`` / ``config.train`` keys taken out by
+  ``check_config_overrides`` (``{"model.key": value}``)."""
   if not extra:
     return
   with config.unlocked():
     for key, value in extra.items():
-      config.model[key] = value
+      section, name = key.split(".", 1)
+      config[section][name] = value
