@@ -17,8 +17,10 @@ setup(
     long_description_content_type="text/markdown",
     python_requires=">=3.10,<3.13",
     # Namespace discovery includes tfvae/data/assets (data files, no __init__.py).
-    # configs/ is installed as tfvae.configs: the shipped configs by name from anywhere.
-    packages=find_namespace_packages(include=["tfvae", "tfvae.*"]) + ["tfvae.configs"],
+    # configs/ is installed as tfvae.configs: the shipped configs by name from anywhere,
+    # and configs/suites/ as tfvae.configs.suites: the suites of tfvae-benchmark.
+    packages=find_namespace_packages(include=["tfvae", "tfvae.*"])
+    + ["tfvae.configs", "tfvae.configs.suites"],
     package_dir={"tfvae.configs": "configs"},
     package_data={"tfvae.data.assets": ["*.npz", "*.md"]},
     include_package_data=True,

@@ -2,8 +2,8 @@
 binarized MNIST: every hidden layer 400 maxout units over windows of 4 (784-400-40 shape).
 
 Same as ``vae_planar10_binarized_mnist.py`` (ReLU) except the activation. It is the
-``posteriors_maxout:vae_planar10`` entry of ``tfvae/benchmarks/suites.py``;
-docs/benchmarks.md gives its test NLL (87.06 on the whole test split, anchor 87.5).
+``posteriors_maxout:vae_planar10`` entry of ``configs/suites/posteriors_maxout.py``;
+docs/benchmarks.md gives its test NLL against the anchor (87.5).
 """
 from tfvae.config_files import base_config
 

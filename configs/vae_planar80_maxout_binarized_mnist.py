@@ -4,8 +4,8 @@ amortised flow parameters with the head scaled by 0.03.
 
 Same as ``vae_planar80_binarized_mnist.py`` (ReLU, head scale 0.1) except those two
 settings. It is the ``posteriors_maxout:vae_planar80_scale003`` entry of
-``tfvae/benchmarks/suites.py``; docs/benchmarks.md gives its test NLL and the 80-epoch
-pilot that chose the scale.
+``configs/suites/posteriors_maxout.py``; docs/benchmarks.md gives its test NLL and the
+80-epoch pilot that chose the scale.
 """
 from tfvae.config_files import base_config
 

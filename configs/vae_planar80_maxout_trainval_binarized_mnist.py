@@ -3,8 +3,8 @@
 ``dataset.train_on_valid=True`` as in ``vae_planar10_trainval_binarized_mnist``: 60k
 training images, the budget fixed at 500 epochs (no model selection on the validation
 split); the test split is never seen. It is the ``posteriors_maxout:vae_planar80_trainval``
-entry of ``tfvae/benchmarks/suites.py``: test NLL 85.05 on the whole test split
-(84.98 continued to 700 epochs; docs/benchmarks.md), anchor 85.1.
+entry of ``configs/suites/posteriors_maxout.py``; docs/benchmarks.md gives its test NLL
+against the anchor (85.1), also continued to 700 epochs.
 """
 from tfvae.config_files import base_config
 

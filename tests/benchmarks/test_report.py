@@ -21,6 +21,6 @@ def test_examples_column_names_a_prefix_or_a_spaced_subset():
 
 def test_suites_evaluate_spaced_subsets_unless_told():
   from tfvae.benchmarks import suites  # pylint: disable=g-import-not-at-top
-  prefixes = [(name, e.name) for name, entries in suites.SUITES.items() for e in entries
-              if e.eval_examples and not e.eval_spaced]
+  prefixes = [(name, e.name) for name in suites.suite_names()
+              for e in suites.get_suite(name) if e.eval_examples and not e.eval_spaced]
   assert not prefixes, f"entries evaluating a prefix of a sorted split: {prefixes}"

@@ -77,6 +77,8 @@ def test_benchmark_resume_keeps_the_finished_run(tmp_path):
   import shutil  # pylint: disable=g-import-not-at-top
   repo = tmp_path / "repo"  # the suite writes docs/ under --repo_root: not this checkout's
   shutil.copytree(os.path.join(REPO_ROOT, "configs"), repo / "configs")
+  (repo / "docs").mkdir()  # a checkout: its docs/benchmarks.md gets the suite's block
+  (repo / "docs" / "benchmarks.md").write_text("# Benchmarks\n")
   args = ["--suite=quick", "--entries=vae_diag", f"--repo_root={repo}",
           f"--workdir={tmp_path / 'runs'}"]
   def row():

@@ -1,7 +1,7 @@
-"""Gathers the per-epoch logs of training workdirs into one JSON (raw output of pilots).
+"""Gathers the per-epoch logs of training workdirs into one JSON (raw output of short runs).
 
   python -m tfvae.benchmarks.collect_histories --workdirs=runs/a,runs/b \
-      --keys=val_elbo,val_used_categories --output=docs/benchmarks/pilots.json
+      --keys=val_elbo,val_used_categories --output=runs/histories.json
 
 Per workdir: its resolved config (``config.json``) and, for each key, the value of every
 epoch in order (``history.json``; the runs of a resumed workdir are concatenated at their

@@ -7,8 +7,6 @@ the document's first ``##`` section.
 import os
 from typing import Dict
 
-from tfvae.benchmarks.suites import SPEED_TARGETS
-
 
 def _fmt(value, digits=2):
   if value is None:
@@ -104,8 +102,8 @@ def render(result: Dict) -> str:
         f"| {(row.get('train_seconds', 0) + row.get('eval_seconds', 0)) / 60:.1f} min |")
   notes = []
   for row in result["entries"]:
-    # The targets are for the quick suite's timing (an idle machine, nothing else running).
-    target = SPEED_TARGETS.get(row["entry"]) if result["suite"] == "quick" else None
+    # Targets come from the suite's entries (Entry.speed_target, Entry.flops_target).
+    target = row.get("speed_target")
     speed = row.get("speed")
     if target and speed:
       got = speed["config_examples_per_sec"]
@@ -119,7 +117,9 @@ def render(result: Dict) -> str:
           f" ex/s x {flops['flops_per_example'] / 1e6:.2f} MFLOP/example = "
           f"{flops['gflops']:.0f} GFLOP/s, {100 * flops['fraction_of_peak']:.0f} % of the "
           f"fp32 matmul peak measured in the same process "
-          f"({flops['matmul_peak_gflops_fp32']:.0f} GFLOP/s; target 40 %).")
+          f"({flops['matmul_peak_gflops_fp32']:.0f} GFLOP/s"
+          + (f"; target {100 * row['flops_target']:.0f} %)." if row.get("flops_target")
+             else ")."))
   if notes:
     lines += [""] + notes
   estimate = result.get("full_suite_estimate")

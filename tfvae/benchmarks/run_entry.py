@@ -23,11 +23,14 @@ from absl import flags
 from tfvae.cli.common import quiet_tensorflow
 from tfvae.training.train_settings import setting
 
-_SUITE = flags.DEFINE_string("suite", "quick", "Suite name (tfvae.benchmarks.suites).")
+_SUITE = flags.DEFINE_string("suite", "quick", "A shipped suite's name or a suite file "
+                             "(tfvae.benchmarks.suites).")
 _ENTRY = flags.DEFINE_string("entry", None, "Entry name within the suite.")
 _WORKDIR = flags.DEFINE_string("workdir", None, "Training workdir of this entry.")
 _OUTPUT = flags.DEFINE_string("output", None, "JSON path for the figures.")
-_REPO = flags.DEFINE_string("repo_root", os.getcwd(), "Folder holding configs/.")
+_REPO = flags.DEFINE_string("repo_root", os.getcwd(), "Folder holding configs/ (a "
+                            "config it lacks is taken from the shipped ones; '' = only "
+                            "the shipped ones).")
 _SHARED = flags.DEFINE_string("shared_data", None, "Shared data folder ({shared}).")
 _FRESH = flags.DEFINE_bool("fresh", True, "Delete the workdir first (else resume).")
 flags.mark_flags_as_required(["entry", "workdir", "output"])
@@ -63,7 +66,7 @@ def first_epoch_overhead(epoch_seconds) -> Optional[float]:
   """Compile and warm-up time: the first epoch minus the median of the next three.
 
   Only neighbouring epochs: over a long run the machine's load drifts, and a median of
-  all epochs once made a 500-epoch run's overhead come out negative (-3.8 s).
+  all epochs can make a long run's overhead come out negative.
   """
   if len(epoch_seconds) < 2:
     return None
@@ -127,11 +130,12 @@ def run_entry(entry, workdir: str, repo_root: str, shared_data: str = "",
               fresh: bool = True) -> dict:
   """Trains, evaluates and times ``entry``; returns the JSON-ready figures."""
   from tfvae.benchmarks import throughput  # pylint: disable=g-import-not-at-top
+  from tfvae.benchmarks.suites import entry_config_file  # pylint: disable=g-import-not-at-top
   from tfvae.config_files import load_config_file  # pylint: disable=g-import-not-at-top
   from tfvae.evaluation.run_evaluation import evaluate_run  # pylint: disable=g-import-not-at-top
   from tfvae.training.trainer import train  # pylint: disable=g-import-not-at-top
   import keras  # pylint: disable=g-import-not-at-top
-  config = apply_overrides(load_config_file(os.path.join(repo_root, entry.config)),
+  config = apply_overrides(load_config_file(entry_config_file(entry, repo_root)),
                            entry.overrides, shared_data)
   if fresh and os.path.isdir(workdir):
     shutil.rmtree(workdir)

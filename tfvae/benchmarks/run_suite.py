@@ -1,7 +1,12 @@
-"""Runs a named suite: one subprocess per entry, then the JSON and the markdown block.
+"""Runs a suite: one subprocess per entry, then the JSON and the markdown block.
 
 Each entry runs ``python -m tfvae.benchmarks.run_entry`` so that its peak memory is its
 own and one failure is reported in the table instead of stopping the suite.
+
+Where the results go: in a repository checkout (``docs_dir``), ``docs/benchmarks/
+suite_<name>.json`` and the suite's block of ``docs/benchmarks.md``; anywhere else
+(``output_dir``, e.g. the suite's workdir), ``suite_<name>.json`` and ``benchmarks.md``
+in that folder.
 """
 import datetime
 import json
@@ -15,6 +20,7 @@ from typing import List, Optional
 import numpy as np
 
 from tfvae.benchmarks import report
+from tfvae.benchmarks import suites
 from tfvae.benchmarks.suites import get_suite
 
 
@@ -26,22 +32,21 @@ def _versions() -> dict:
           "python": platform.python_version()}
 
 
-def estimate_full_suite(quick: dict, repo_root: str) -> list:
+def estimate_full_suite(quick: dict, repo_root: Optional[str]) -> list:
   """Hours the ``full`` suite would take here, scaled from the quick rows of the same
   config: steady seconds per step x the config's steps (training) and the quick
   evaluation time x (k x examples) ratio (evaluation; compile time ignored)."""
-  from tfvae.benchmarks.suites import FULL  # pylint: disable=g-import-not-at-top
   from tfvae.config_files import load_config_file  # pylint: disable=g-import-not-at-top
   rows = {r["config"]: r for r in quick["entries"] if "error" not in r}
   estimate = []
-  for entry in FULL:
+  for entry in get_suite("full"):
     row = rows.get(entry.config)
     if not row or len(row.get("epoch_seconds", ())) < 2 or not row.get("steps_per_epoch"):
       estimate.append({"entry": entry.name, "config": entry.config, "hours": None})
       continue
     seconds = sorted(row["epoch_seconds"][1:])[len(row["epoch_seconds"][1:]) // 2]
     per_step = seconds / row["steps_per_epoch"]
-    epochs = int(load_config_file(os.path.join(repo_root, entry.config)).train.epochs)
+    epochs = int(load_config_file(suites.entry_config_file(entry, repo_root)).train.epochs)
     train_h = per_step * row["steps_per_full_epoch"] * epochs / 3600
     test = row["test"]
     examples = entry.eval_examples or 10000
@@ -159,16 +164,50 @@ def entry_summary(row: dict, seconds: float) -> str:
           + (f", step x{row['speed']['ratio']:.2f} vs plain" if "speed" in row else ""))
 
 
-def run_suite(suite: str, repo_root: str, workdir: str, docs_dir: str,
+def output_paths(suite_name: str, docs_dir: Optional[str] = None,
+                 output_dir: Optional[str] = None):
+  """(suite JSON, markdown file) of a suite: a checkout's ``docs/benchmarks/`` and
+  ``docs/benchmarks.md`` (``docs_dir``), or the two side by side in ``output_dir``."""
+  if docs_dir:
+    return (os.path.join(docs_dir, "benchmarks", f"suite_{suite_name}.json"),
+            os.path.join(docs_dir, "benchmarks.md"))
+  if not output_dir:
+    raise ValueError("pass docs_dir (a checkout's docs/) or output_dir")
+  return (os.path.join(output_dir, f"suite_{suite_name}.json"),
+          os.path.join(output_dir, "benchmarks.md"))
+
+
+def _add_targets(rows: list, entries) -> None:
+  """Each row's speed and FLOP/s targets, as its suite entry defines them now."""
+  targets = {e.name: e for e in entries}
+  for row in rows:
+    entry = targets.get(row["entry"])
+    for key in ("speed_target", "flops_target"):
+      if entry is not None and getattr(entry, key):
+        row[key] = getattr(entry, key)
+
+
+def run_suite(suite: str, repo_root: Optional[str], workdir: str, docs_dir: Optional[str],
               shared_data: str, entries: Optional[List[str]] = None,
               timeout: Optional[float] = None, fresh: bool = True, log=print,
-              command: str = "", collect_only: bool = False) -> dict:
+              command: str = "", collect_only: bool = False,
+              output_dir: Optional[str] = None) -> dict:
   """Runs ``suite`` (or the named ``entries`` of it); writes JSON and markdown.
 
+  ``suite``: a shipped suite's name or a suite file's path. ``repo_root``: a checkout
+  whose ``configs/`` the entries use (else, or for configs it lacks, the shipped ones).
+  ``docs_dir``: a checkout's ``docs/``, whose ``benchmarks.md`` block and
+  ``benchmarks/suite_<name>.json`` are regenerated; without it, both go to
+  ``output_dir`` (``output_paths``).
   ``collect_only``: run nothing; gather the per-entry JSONs already in ``workdir`` (e.g.
   after an interrupted suite) into the suite JSON and the markdown block.
   """
-  selected = get_suite(suite)
+  name = suites.suite_name(suite)
+  json_path, md = output_paths(name, docs_dir, output_dir)
+  # The entry processes find the suite by name, or a suite file by its absolute path.
+  suite_arg = suites.suite_path(suite) if name != suite else suite
+  defined = get_suite(suite)
+  selected = defined
   if entries:
     known = {e.name for e in selected}
     unknown = [n for n in entries if n not in known]
@@ -176,8 +215,8 @@ def run_suite(suite: str, repo_root: str, workdir: str, docs_dir: str,
       raise ValueError(f"suite {suite!r} has no entries {unknown}; known: {sorted(known)}")
     selected = [e for e in selected if e.name in entries]
   os.makedirs(workdir, exist_ok=True)
-  os.makedirs(docs_dir, exist_ok=True)
-  result = {"suite": suite, "command": command or f"tfvae-benchmark --suite={suite}",
+  os.makedirs(os.path.dirname(md), exist_ok=True)
+  result = {"suite": name, "command": command or f"tfvae-benchmark --suite={suite}",
             "date": datetime.datetime.now().isoformat(timespec="seconds"),
             "machine": {"cpus": os.cpu_count(), "platform": platform.platform(),
                         "processor": platform.processor()},
@@ -196,9 +235,9 @@ def run_suite(suite: str, repo_root: str, workdir: str, docs_dir: str,
       continue
     if os.path.exists(out_json):
       os.remove(out_json)
-    cmd = [sys.executable, "-m", "tfvae.benchmarks.run_entry", f"--suite={suite}",
+    cmd = [sys.executable, "-m", "tfvae.benchmarks.run_entry", f"--suite={suite_arg}",
            f"--entry={entry.name}", f"--workdir={os.path.join(workdir, entry.name)}",
-           f"--output={out_json}", f"--repo_root={repo_root}",
+           f"--output={out_json}", f"--repo_root={repo_root or ''}",
            f"--shared_data={shared_data}", f"--fresh={fresh}"]
     log(f"[{i}/{len(selected)}] {entry.name} ({entry.config}) ...")
     t0 = time.perf_counter()
@@ -223,7 +262,6 @@ def run_suite(suite: str, repo_root: str, workdir: str, docs_dir: str,
     result["entries"].append(row)
   result["wall_seconds"] = time.perf_counter() - start
   result["load_average_end"] = list(os.getloadavg())
-  json_path = os.path.join(docs_dir, "benchmarks", f"suite_{suite}.json")
   if entries and os.path.exists(json_path):
     # A partial re-run replaces its own rows and keeps the others of the last full run.
     with open(json_path) as f:
@@ -234,23 +272,25 @@ def run_suite(suite: str, repo_root: str, workdir: str, docs_dir: str,
         {k: last[k] for k in ("command", "date", "wall_seconds", "load_average_start",
                               "load_average_end")})
     rows = {r["entry"]: r for r in result["entries"]}
-    result["entries"] = [rows.get(e.name) or previous[e.name] for e in get_suite(suite)
+    result["entries"] = [rows.get(e.name) or previous[e.name] for e in defined
                          if e.name in rows or e.name in previous]
     result["partial_rerun"] = list(entries)
   # After the merge, so that a re-run entry pairs with a baseline kept from the last run.
-  add_paired_differences(result["entries"], get_suite(suite), workdir, log,
+  add_paired_differences(result["entries"], defined, workdir, log,
                          kept=kept_per_example(json_path))
+  _add_targets(result["entries"], defined)
   os.makedirs(os.path.dirname(json_path), exist_ok=True)
-  result["json_path"] = os.path.relpath(json_path, repo_root)
+  # As the markdown names it: from the checkout's root, or beside the markdown file.
+  result["json_path"] = os.path.relpath(json_path, repo_root if docs_dir and repo_root
+                                        else os.path.dirname(md))
   tmp = json_path + ".tmp"
   with open(tmp, "w") as f:
     json.dump(result, f, indent=1)
   os.replace(tmp, json_path)
   write_per_example(result["entries"], workdir, json_path, log)
-  if suite == "quick":
+  if name == "quick":
     result["full_suite_estimate"] = estimate_full_suite(result, repo_root)
-  md = os.path.join(docs_dir, "benchmarks.md")
-  report.update_markdown(md, suite, report.render(result))
-  log(f"wrote {json_path} and the {suite!r} block of {md} "
+  report.update_markdown(md, name, report.render(result))
+  log(f"wrote {json_path} and the {name!r} block of {md} "
       f"({result['wall_seconds'] / 60:.1f} min)")
   return result

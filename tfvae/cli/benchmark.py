@@ -4,13 +4,20 @@
   tfvae-benchmark --suite=full           # the configs' own budgets, IWAE k = 5000
   tfvae-benchmark --suite=quick --entries=vae_diag,vae_iaf   # re-run some rows
   tfvae-benchmark --suite=full --resume  # after an interruption: resume each entry's run
+  tfvae-benchmark --suite=my_suite.py --workdir=runs/bench   # a suite file of your own
   tfvae-benchmark --config=configs/vae_binarized_mnist.py --variants=all \
       --output=docs/throughput_vae.json
   tfvae-benchmark --config=configs/vae_binarized_mnist.py --variants=fit_bf16 \
       --profile_ops=20 --windows=0       # top TF/XLA ops of 20 traced train steps
 
-A suite writes ``docs/benchmarks/suite_<name>.json`` and regenerates its block of
-``docs/benchmarks.md`` (tfvae.benchmarks.report). ``--config`` prints a table of
+The shipped suites are files of ``configs/suites/`` (installed as ``tfvae.configs.suites``);
+``--suite`` also takes the path of a suite file (``tfvae.benchmarks.suites``). Entries use
+the configs of ``--repo_root`` (default: this folder) where it has them, else the shipped
+configs, so a suite runs from an installed package in any folder. In a repository
+checkout (``--repo_root`` holding ``docs/benchmarks.md``) a suite writes
+``docs/benchmarks/suite_<name>.json`` and regenerates its block of ``docs/benchmarks.md``
+(tfvae.benchmarks.report); elsewhere, or with ``--output_dir``, it writes
+``suite_<name>.json`` and ``benchmarks.md`` into ``--output_dir`` (default: ``--workdir``). ``--config`` prints a table of
 examples/s and the ratio to the plain tf.function baseline measured in the same process;
 with ``--profile_ops=N`` it then traces N train steps under the one variant named by
 ``--variants`` and prints the top ops (tfvae.benchmarks.op_profile), also written to
@@ -42,10 +49,18 @@ _PROFILE_LOGDIR = flags.DEFINE_string("profile_logdir", None, "Keep the --profil
                                       "here (TensorBoard's profile plugin reads it); "
                                       "default: a temporary folder, deleted.")
 _OUTPUT = flags.DEFINE_string("output", None, "JSON path for the results.")
-_SUITE = flags.DEFINE_string("suite", None, "Suite to run (quick, full).")
+_SUITE = flags.DEFINE_string("suite", None, "Suite to run: a shipped suite (quick, full, "
+                             "...; configs/suites/) or the path of a suite file.")
 _ENTRIES = flags.DEFINE_list("entries", [], "Only these entries of the suite.")
-_REPO = flags.DEFINE_string("repo_root", os.getcwd(), "Repository root (has configs/, docs/).")
-_WORKDIR = flags.DEFINE_string("workdir", "runs/benchmarks", "Where suite runs train.")
+_REPO = flags.DEFINE_string("repo_root", os.getcwd(), "A repository checkout: entries use "
+                            "its configs/ (else the shipped configs), and a suite "
+                            "regenerates its docs/benchmarks.md and docs/benchmarks/ "
+                            "when it has them.")
+_WORKDIR = flags.DEFINE_string("workdir", "runs/benchmarks", "Where suite runs train "
+                               "(<workdir>/<suite>/<entry>).")
+_OUTPUT_DIR = flags.DEFINE_string("output_dir", None, "Write the suite JSON and markdown "
+                                  "here instead of the checkout's docs/ (default, "
+                                  "outside a checkout: --workdir).")
 _SHARED = flags.DEFINE_string("shared_data", None,
                               "Shared data folder (default: <repo_root>/../shared/data).")
 _TIMEOUT = flags.DEFINE_float("entry_timeout", 0, "Seconds per suite entry (0 = none).")
@@ -61,16 +76,27 @@ _COLLECT = flags.DEFINE_bool("collect_only", False, "Run nothing: gather the ent
 def _run_suite():
   from tfvae.benchmarks.run_suite import run_suite  # pylint: disable=g-import-not-at-top
   import sys  # pylint: disable=g-import-not-at-top
+  from tfvae.benchmarks.suites import suite_name  # pylint: disable=g-import-not-at-top
   repo = os.path.abspath(_REPO.value)
+  workdir = os.path.abspath(_WORKDIR.value)
   if not os.path.isdir(os.path.join(repo, "configs")):
-    raise app.UsageError(f"--repo_root={repo} has no configs/ folder: run from the "
-                         "repository root or pass --repo_root")
+    print(f"--repo_root={repo} has no configs/ folder: the entries use the shipped "
+          "configs (tfvae.configs)", flush=True)
+  docs_dir, output_dir = None, None
+  if _OUTPUT_DIR.value:
+    output_dir = os.path.abspath(_OUTPUT_DIR.value)
+  elif os.path.isfile(os.path.join(repo, "docs", "benchmarks.md")):  # a checkout
+    docs_dir = os.path.join(repo, "docs")
+  else:
+    output_dir = workdir
+    print(f"--repo_root={repo} has no docs/benchmarks.md: the suite JSON and markdown "
+          f"go to {output_dir}", flush=True)
   shared = _SHARED.value or os.path.join(os.path.dirname(repo), "shared", "data")
   try:
-    run_suite(_SUITE.value, repo, os.path.join(os.path.abspath(_WORKDIR.value), _SUITE.value),
-              os.path.join(repo, "docs"), shared, entries=_ENTRIES.value or None,
+    run_suite(_SUITE.value, repo, os.path.join(workdir, suite_name(_SUITE.value)),
+              docs_dir, shared, entries=_ENTRIES.value or None,
               timeout=_TIMEOUT.value or None, collect_only=_COLLECT.value,
-              fresh=not _RESUME.value,
+              fresh=not _RESUME.value, output_dir=output_dir,
               command="tfvae-benchmark " + " ".join(sys.argv[1:]))
   except ValueError as e:
     raise app.UsageError(str(e)) from e
@@ -104,7 +130,8 @@ def main(argv):
   if _SUITE.value:
     return _run_suite()
   if _CONFIG.value is None:
-    raise app.UsageError("pass --suite=quick|full or --config=<config file>")
+    raise app.UsageError("pass --suite=<suite> (quick, full, ... or a suite file) or "
+                         "--config=<config file>")
   import sys  # pylint: disable=g-import-not-at-top
   import keras  # pylint: disable=g-import-not-at-top
   import tensorflow as tf  # pylint: disable=g-import-not-at-top
