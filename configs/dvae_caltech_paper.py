@@ -90,8 +90,9 @@ Not given by the paper (choices of this config, not the paper's numbers):
 * Speed settings: ``precision="mixed_bfloat16"`` (matmuls on the CPU's AMX units) and
   ``jit_compile=False``, the fastest of float32 / bf16 with and without XLA on the 2-core
   CPU (docs/benchmarks.md, "The paper's architecture: train step on this CPU"); under
-  XLA the 100-sweep Gibbs loop runs 3.4x slower on this CPU. Variables, the RBM, its
-  chains and every distribution stay float32.
+  XLA the 100-sweep Gibbs loop alone runs about 2x slower on this CPU
+  (``tfvae-benchmark --micro=gibbs_loop --config=<this file>``). Variables, the RBM,
+  its chains and every distribution stay float32.
 * ``validation_every=10``, ``checkpoint_every=100``, ``sample_every=500`` and
   ``steps_per_execution=41`` (one epoch): a 41-step epoch is short, so per-epoch work
   is spread out (bookkeeping only).

@@ -41,3 +41,14 @@ def test_console_script_help_lists_the_flags(script):
   text = _help([path])
   for flag in FLAGS[script]:
     assert f"  {flag}" in text, text
+
+
+def test_micro_benchmark_flags_are_checked():
+
+  script = os.path.join(REPO_ROOT, "bin", "benchmark.py")
+  out = subprocess.run([sys.executable, script, "--micro=optimizer_update"],
+                       capture_output=True, text=True, timeout=300)
+  assert out.returncode != 0 and "pass --config" in out.stderr
+  out = subprocess.run([sys.executable, script, "--micro=gibbs_loop", "--suite=quick"],
+                       capture_output=True, text=True, timeout=300)
+  assert out.returncode != 0 and "not with --suite" in out.stderr

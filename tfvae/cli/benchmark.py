@@ -22,6 +22,10 @@ examples/s and the ratio to the plain tf.function baseline measured in the same 
 with ``--profile_ops=N`` it then traces N train steps under the one variant named by
 ``--variants`` and prints the top ops (tfvae.benchmarks.op_profile), also written to
 ``--output`` under ``op_profile``. ``--windows=0`` skips the throughput windows.
+``--micro=gibbs_loop`` / ``--micro=optimizer_update`` time one piece of a step alone::
+
+  tfvae-benchmark --micro=gibbs_loop --config=configs/dvae_caltech_paper.py
+  tfvae-benchmark --micro=optimizer_update --config=configs/dvae_caltech_paper.py
 """
 import json
 import os
@@ -67,6 +71,15 @@ _TIMEOUT = flags.DEFINE_float("entry_timeout", 0, "Seconds per suite entry (0 = 
 _RESUME = flags.DEFINE_bool("resume", False, "Keep each entry's workdir and resume its "
                             "training from the last checkpoint (after an interrupted "
                             "suite); else every entry trains from scratch.")
+_MICRO = flags.DEFINE_enum("micro", None, ["gibbs_loop", "optimizer_update"],
+                           "Time one piece of a train step alone instead: the RBM's "
+                           "persistent-chain update (chains, sides and sweeps of "
+                           "--config's model, else 2,000 chains of 64 + 64 units, 100 "
+                           "sweeps) under tf.function / XLA and float32 / bfloat16, or "
+                           "the Adam update of --config's variables, Keras' against the "
+                           "fused kernel.")
+_ROUNDS = flags.DEFINE_integer("rounds", 5, "--micro: interleaved rounds (median).",
+                               lower_bound=1)
 #: ``--config.model.*`` / ``--config.train.*`` keys the config file does not write.
 _NEW_KEYS = {}
 _COLLECT = flags.DEFINE_bool("collect_only", False, "Run nothing: gather the entry JSONs "
@@ -122,8 +135,66 @@ def _check_profile_flags(names) -> None:
                          "--variants=fit_bf16")
 
 
+def _write_json(result: dict) -> None:
+  if _OUTPUT.value:
+    os.makedirs(os.path.dirname(os.path.abspath(_OUTPUT.value)), exist_ok=True)
+    with open(_OUTPUT.value + ".tmp", "w") as f:
+      json.dump(result, f, indent=2)
+    os.replace(_OUTPUT.value + ".tmp", _OUTPUT.value)
+    print(f"wrote {_OUTPUT.value}")
+
+
+def _environment() -> dict:
+  import sys  # pylint: disable=g-import-not-at-top
+  import keras  # pylint: disable=g-import-not-at-top
+  import tensorflow as tf  # pylint: disable=g-import-not-at-top
+  import tensorflow_probability as tfp  # pylint: disable=g-import-not-at-top
+  return {"command": " ".join(sys.argv),
+          "machine": {"cpus": os.cpu_count(), "platform": platform.platform(),
+                      "processor": platform.processor(), "load_average": os.getloadavg()},
+          "versions": {"tensorflow": tf.__version__, "keras": keras.__version__,
+                       "tfp": tfp.__version__}}
+
+
+def _run_micro():
+  """``--micro``: one piece of the step, timed alone (tfvae.benchmarks.gibbs_loop,
+  tfvae.benchmarks.optimizer_update)."""
+  config = _CONFIG.value
+  if config is not None:
+    apply_model_overrides(config, _NEW_KEYS)
+  if _MICRO.value == "gibbs_loop":
+    from tfvae.benchmarks import gibbs_loop  # pylint: disable=g-import-not-at-top
+    kwargs = {}
+    if config is not None:
+      model = config.model
+      kwargs = dict(sides=tuple(model.rbm_sides), chains=int(model.rbm_chains),
+                    sweeps=int(model.rbm_gibbs_steps))
+    rows = gibbs_loop.time_gibbs(rounds=_ROUNDS.value, **kwargs)
+    for r in rows:
+      print(f"{r['variant']:24s} {1000 * r['median_seconds']:9.1f} ms   "
+            f"x{r['ratio_to_first']:.2f} of {rows[0]['variant']}", flush=True)
+  else:
+    if config is None:
+      raise app.UsageError("--micro=optimizer_update times the variables of a model: "
+                           "pass --config")
+    from tfvae.benchmarks import optimizer_update  # pylint: disable=g-import-not-at-top
+    rows = optimizer_update.time_updates(optimizer_update.variable_shapes(config),
+                                         rounds=_ROUNDS.value)
+    for r in rows:
+      print(f"{r['optimizer']:12s} {1000 * r['median_seconds']:9.1f} ms   "
+            f"x{r['speedup_over_keras']:.2f} the speed of Keras' update "
+            f"({r['parameters']:,} parameters in {r['variables']} variables)", flush=True)
+  _write_json(dict(_environment(), micro=_MICRO.value,
+                   config=config.to_dict() if config is not None else None, results=rows))
+
+
 def main(argv):
   del argv
+  if _MICRO.value and (_SUITE.value or _PROFILE.value):
+    raise app.UsageError("--micro times one piece alone: not with --suite or --profile_ops")
+  if _MICRO.value:
+    quiet_tensorflow()
+    return _run_micro()
   if _SUITE.value and (_PROFILE.value or _PROFILE_LOGDIR.value):
     raise app.UsageError("--profile_ops profiles one config: pass --config, not --suite")
   quiet_tensorflow()
@@ -174,12 +245,7 @@ def main(argv):
   }
   if profile is not None:
     result["op_profile"] = profile
-  if _OUTPUT.value:
-    os.makedirs(os.path.dirname(os.path.abspath(_OUTPUT.value)), exist_ok=True)
-    with open(_OUTPUT.value + ".tmp", "w") as f:
-      json.dump(result, f, indent=2)
-    os.replace(_OUTPUT.value + ".tmp", _OUTPUT.value)
-    print(f"wrote {_OUTPUT.value}")
+  _write_json(result)
 
 
 def run():
