@@ -41,9 +41,20 @@ def test_profile_puts_the_big_matmul_on_top(jit_compile):
   assert any(is_matmul(op) for op in ops[:3]), table
   assert sum(t["share"] for t in profile["top_types"] if is_matmul(t)) > 0.3, table
   assert (profile["xla_share"] > 0.5) == jit_compile, table
+  scopes = {t["scope"]: t["share"] for t in profile["top_scopes"]}
+  assert sum(scopes.values()) <= 1 + 1e-6 and "gradient_tape" in scopes, table
 
 def test_profile_ops_with_a_suite_is_a_usage_error():
   out = subprocess.run([sys.executable, os.path.join(REPO_ROOT, "bin", "benchmark.py"),
                         "--suite=quick", "--profile_ops=3"], capture_output=True, text=True,
                        cwd=REPO_ROOT, env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"})
   assert out.returncode == 1 and "not --suite" in out.stderr, out.stderr[-2000:]
+
+
+def test_op_scope_skips_the_function_call():
+  from tfvae.benchmarks.op_profile import op_scope  # pylint: disable=g-import-not-at-top
+  assert op_scope("StatefulPartitionedCall/while/body/_664/while/Less") == "while"
+  assert op_scope("StatefulPartitionedCall/gradient_tape/q_layer_1/MatMul") == "gradient_tape"
+  assert op_scope("StatefulPartitionedCall/fused_adam/ResourceApplyAdam_6") == "fused_adam"
+  assert op_scope("encoder_1/dense_0_1/MatMul:_MklMatMul") == "encoder_1"
+  assert op_scope("MatMul") == "(top level)"

@@ -113,6 +113,20 @@ def _self_times(events):
   return [(key, max(t, 0)) for (_, _, key), t in zip(events, own)]
 
 
+#: Name-scope prefixes of the function call itself, skipped by ``op_scope``.
+_CALL_SCOPES = ("StatefulPartitionedCall", "PartitionedCall")
+
+
+def op_scope(name: str) -> str:
+  """The outermost name scope of an op below the function call: ``while`` (a loop such
+  as the DVAE's Gibbs sweeps), ``gradient_tape`` (the backward pass), the optimizer's
+  scope (``adam``, ``fused_adam``), or a layer of the forward pass."""
+  parts = [p for p in name.split(":")[0].split("/") if p]
+  while len(parts) > 1 and parts[0].startswith(_CALL_SCOPES):
+    parts = parts[1:]
+  return parts[0] if len(parts) > 1 else "(top level)"
+
+
 def summarize(space, steps: int, top: int = 15) -> dict:
   """Top ops (by name and by type) of an ``XSpace``, or of an ``.xplane.pb`` path.
 
@@ -156,12 +170,18 @@ def summarize(space, steps: int, top: int = 15) -> dict:
   types = [dict(type=t, ms=ps / 1e9, calls=calls, share=share(ps))
            for t, (ps, calls) in by_type.items()]
   types.sort(key=lambda r: -r["ms"])
+  by_scope = collections.defaultdict(int)
+  for key, (ps, _, _) in by_name.items():
+    by_scope[op_scope(key[3] or key[0])] += ps
+  scopes = [dict(scope=k, ms=ps / 1e9, share=share(ps)) for k, ps in by_scope.items()]
+  scopes.sort(key=lambda r: -r["ms"])
   xla_ps = sum(r[0] for k, r in by_name.items() if k[4] == "xla")
   return dict(steps=steps, total_op_ms=total_ps / 1e9, xla_share=share(xla_ps),
               op_ms_per_step=total_ps / 1e9 / steps if steps else 0.0,
               input_op_ms_per_step=input_ps / 1e9 / steps if steps else 0.0,
               thread_shares={g: share(ps) for g, ps in sorted(by_thread.items())},
-              distinct_ops=len(ops), top_ops=ops[:top], top_types=types[:top])
+              distinct_ops=len(ops), top_ops=ops[:top], top_types=types[:top],
+              top_scopes=scopes[:top])
 
 
 def find_xplane(logdir: str) -> str:
@@ -222,4 +242,8 @@ def format_table(profile: dict) -> str:
   lines.append(f"\n{'share':>7s} {'ms/step':>9s} {'calls':>6s}  type")
   for t in profile["top_types"]:
     lines.append(f"{t['share']:7.1%} {t['ms'] / steps:9.2f} {t['calls']:6d}  {t['type']}")
+  if profile.get("top_scopes"):
+    lines.append(f"\n{'share':>7s} {'ms/step':>9s}  outermost name scope")
+    for t in profile["top_scopes"]:
+      lines.append(f"{t['share']:7.1%} {t['ms'] / steps:9.2f}  {t['scope']}")
   return "\n".join(lines) + "\n"
