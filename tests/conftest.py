@@ -19,6 +19,16 @@ def _parse_cache_in_tmp(tmp_path_factory):
     os.environ["TFVAE_CACHE_DIR"] = str(tmp_path_factory.mktemp("parse_cache"))
 
 
+@pytest.fixture(autouse=True)
+def _float32_policy_after_each_test():
+  """A test that trains a mixed-precision config leaves Keras' global dtype policy set
+  (the trainer sets it for the model it builds); later tests start from float32."""
+  yield
+  import keras  # pylint: disable=g-import-not-at-top
+  if keras.mixed_precision.global_policy().name != "float32":
+    keras.mixed_precision.set_global_policy("float32")
+
+
 @pytest.fixture
 def shared_data():
   """``../shared/data`` beside the repo (CI clones the repo with shared/ beside it)."""
