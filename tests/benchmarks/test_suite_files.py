@@ -23,6 +23,7 @@ from tfvae.config_files import load_config_file
 
 BEFORE = os.path.join(os.path.dirname(__file__), "data", "suites_before_move.json")
 NEW_FIELDS = ("speed_target", "flops_target")  # were SPEED_TARGETS and report.py's 40 %
+NEW_SUITES = ("vrnn_report",)  # added after the move
 
 
 def _before():
@@ -32,7 +33,7 @@ def _before():
 
 def test_the_suite_files_define_what_the_old_module_did():
   before = _before()
-  assert suites.suite_names() == sorted(before["suites"])
+  assert suites.suite_names() == sorted(set(before["suites"]) | set(NEW_SUITES))
   for name, old_entries in before["suites"].items():
     entries = suites.get_suite(name)
     assert [e.name for e in entries] == [e["name"] for e in old_entries], name

@@ -45,7 +45,7 @@ def test_unknown_suite_and_entry_are_named():
                      "'lavda_table1_paper', 'posteriors', "
                      "'posteriors_full', 'posteriors_long', 'posteriors_maxout', "
                      "'posteriors_maxout_long', 'posteriors_whole_test', 'precision', "
-                     "'quick', 'sequences', 'table1a'\\]"):
+                     "'quick', 'sequences', 'table1a', 'vrnn_report'\\]"):
     suites.get_suite("nightly")
   with pytest.raises(ValueError, match="no entry 'nope'"):
     suites.find_entry("quick", "nope")

@@ -29,10 +29,13 @@ def _trajectory(optimizer, compile_mode, steps=5):
 
 
 @pytest.mark.parametrize("compile_mode", ["eager", "function", "xla"])
-@pytest.mark.parametrize("kind", ["adam", "adamw_clipped"])
+@pytest.mark.parametrize("kind", ["adam", "adam_clipvalue", "adamw_clipped"])
 def test_fused_update_follows_keras(kind, compile_mode):
   if kind == "adam":
     make = lambda cls: cls(learning_rate=0.05)
+    pair = (keras.optimizers.Adam, FusedAdam)
+  elif kind == "adam_clipvalue":  # the VRNN report's element-wise clipping
+    make = lambda cls: cls(learning_rate=0.05, clipvalue=0.01)
     pair = (keras.optimizers.Adam, FusedAdam)
   else:
     make = lambda cls: cls(learning_rate=0.05, weight_decay=0.3, clipnorm=0.5)
@@ -84,3 +87,12 @@ def test_the_trainer_uses_it_unless_turned_off():
   assert type(make_optimizer(config)) is keras.optimizers.AdamW  # pylint: disable=unidiomatic-typecheck
   config.fused_optimizer = True
   assert isinstance(make_optimizer(config), FusedAdamW)
+
+
+def test_trainer_optimizer_takes_clipvalue():
+  import ml_collections
+  from tfvae.training.trainer import make_optimizer
+  config = ml_collections.ConfigDict(dict(learning_rate=1e-4, clipvalue=100.0))
+  optimizer = make_optimizer(config)
+  assert isinstance(optimizer, FusedAdam) and optimizer.clipvalue == 100.0
+  assert optimizer.clipnorm is None  # the default 0 means no norm clipping

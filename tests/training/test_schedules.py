@@ -14,6 +14,9 @@ def test_schedule_values():
   assert schedule_value("exp_rate", 2, 1.0, 0.5, rate=0.1) == pytest.approx(math.exp(-0.2))
   assert schedule_value("exp_rate", 100, 1.0, 0.5, rate=0.1) == 0.5
   assert schedule_value("constant", 7, 0.3) == 0.3
+  step = dict(boundaries=(20, 40), values=(3e-5, 3e-6))
+  assert [schedule_value("piecewise", t, 1e-4, **step) for t in (0, 19, 20, 39, 40, 99)] == [
+      1e-4, 1e-4, 3e-5, 3e-5, 3e-6, 3e-6]
 
 
 def test_bad_schedules_are_rejected():
@@ -23,6 +26,11 @@ def test_bad_schedules_are_rejected():
     VariableSchedule("kl_weight", "linear", 0.0, 1.0, duration=0)
   with pytest.raises(ValueError, match="unit must be"):
     VariableSchedule("kl_weight", "linear", 0.0, 1.0, duration=3, unit="batch")
+  with pytest.raises(ValueError, match="as many 'values'"):
+    VariableSchedule("optimizer.learning_rate", "piecewise", 1e-4, boundaries=(2, 4),
+                     values=(1e-5,))
+  with pytest.raises(ValueError, match="must increase"):
+    schedule_value("piecewise", 0, 1.0, boundaries=(4, 2), values=(0.5, 0.1))
 
 
 def test_warmup_assigns_model_variable(tmp_path):
@@ -59,3 +67,16 @@ def test_step_schedule_follows_optimizer_iterations_with_steps_per_execution(tmp
   result = train(config, str(tmp_path), log=lambda *_: None)
   # 10 steps in executions of 5: the last assignment happened at iteration 5.
   assert float(result.model.kl_weight.numpy()) == pytest.approx(0.05)
+
+
+def test_piecewise_learning_rate_by_optimizer_step(tmp_path):
+  """The report's step decay: the rate changes at the given optimizer iterations."""
+  from tests.conftest import tiny_vae_config
+  from tfvae.training.trainer import train
+  config = tiny_vae_config(epochs=1, steps_per_execution=1)
+  config.train.lr_schedule = {"kind": "piecewise", "start": 1e-3, "boundaries": (4, 8),
+                              "values": (3e-4, 3e-5), "unit": "step"}
+  result = train(config, str(tmp_path), log=lambda *_: None)
+  # 10 steps: the last assignment happened before step index 9 (>= 8).
+  assert float(result.model.optimizer.learning_rate.numpy()) == pytest.approx(3e-5)
+  assert result.history["schedule_learning_rate"][-1] == pytest.approx(3e-5)

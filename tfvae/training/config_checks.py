@@ -88,8 +88,9 @@ def check_values(config) -> None:
   if train["seed"] > MAX_SEED:
     raise ValueError(f"config.train.seed must be at most 2**31 - 1 = {MAX_SEED} (TF seeds "
                      f"are int32), got {train['seed']!r}")
-  if train.get("clipnorm") is not None:
-    check_number("train", "clipnorm", train["clipnorm"], positive=False)
+  for clip in ("clipnorm", "clipvalue"):
+    if train.get(clip) is not None:
+      check_number("train", clip, train[clip], positive=False)
   if train.get("weight_decay") is not None:
     check_number("train", "weight_decay", train["weight_decay"], positive=False)
   precision = setting(train, "precision")

@@ -7,6 +7,8 @@ progress t (epochs or optimizer steps). Kinds, with ``start``, ``end`` and ``dur
 * ``linear``:      start + (end - start) * min(t / duration, 1)       (beta warm-up)
 * ``exponential``: start * (end / start) ** min(t / duration, 1)       (T_max -> T_min)
 * ``exp_rate``:    max(end, start * exp(-rate * t))                   (tau = max(0.5, e^{-rt}))
+* ``piecewise``:   start before ``boundaries[0]``, then ``values[i]`` from ``boundaries[i]``
+                   (step decay: the VRNN report's 1e-4, 3e-5, 3e-6 every 20k iterations)
 
 ``begin`` delays a schedule: t is counted from ``begin`` (the value is ``start`` before).
 A variable name ``optimizer.<name>`` targets the optimizer (e.g. its learning rate).
@@ -22,15 +24,27 @@ import math
 
 import keras
 
-KINDS = ("constant", "linear", "exponential", "exp_rate")
+KINDS = ("constant", "linear", "exponential", "exp_rate", "piecewise")
 UNITS = ("epoch", "step")
 
 
 def schedule_value(kind: str, t: float, start: float, end: float = None,
-                   duration: float = None, rate: float = None) -> float:
+                   duration: float = None, rate: float = None, boundaries=None,
+                   values=None) -> float:
   """Value of the schedule ``kind`` at progress ``t`` (see module docstring)."""
   if kind == "constant":
     return float(start)
+  if kind == "piecewise":
+    boundaries, values = list(boundaries or ()), list(values or ())
+    if not boundaries or len(boundaries) != len(values):
+      raise ValueError("piecewise schedule needs 'boundaries' and as many 'values'")
+    if any(b1 <= b0 for b0, b1 in zip(boundaries, boundaries[1:])):
+      raise ValueError(f"piecewise boundaries must increase, got {boundaries}")
+    value = start
+    for boundary, next_value in zip(boundaries, values):
+      if t >= boundary:
+        value = next_value
+    return float(value)
   if kind in ("linear", "exponential"):
     if end is None or not duration or duration <= 0:
       raise ValueError(f"{kind} schedule needs 'end' and a positive 'duration'")
@@ -52,15 +66,16 @@ class VariableSchedule(keras.callbacks.Callback):
 
   def __init__(self, variable: str, kind: str, start: float, end: float = None,
                duration: float = None, rate: float = None, unit: str = "epoch",
-               begin: float = 0.0):
+               begin: float = 0.0, boundaries=None, values=None):
     super().__init__()
     if unit not in UNITS:
       raise ValueError(f"schedule unit must be one of {UNITS}, got {unit!r}")
-    schedule_value(kind, 0.0, start, end, duration, rate)  # validate early
+    schedule_value(kind, 0.0, start, end, duration, rate, boundaries, values)  # validate
     self.variable = variable
     self.unit = unit
     self.begin = float(begin)
-    self.schedule = dict(kind=kind, start=start, end=end, duration=duration, rate=rate)
+    self.schedule = dict(kind=kind, start=start, end=end, duration=duration, rate=rate,
+                         boundaries=boundaries, values=values)
 
   def _assign(self, t):
     owner, name = self.model, self.variable
@@ -126,6 +141,6 @@ def check_schedules(schedules, lr_schedule=None) -> None:
       VariableSchedule(where, **dict(spec))
     except TypeError as e:  # unknown or missing argument
       raise ValueError(f"config.{where}: {e}; a schedule takes kind, start, end, "
-                       "duration, rate, unit, begin") from e
+                       "duration, rate, unit, begin, boundaries, values") from e
     except ValueError as e:
       raise ValueError(f"config.{where}: {e}") from e

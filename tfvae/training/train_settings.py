@@ -17,6 +17,7 @@ TRAIN_DEFAULTS = {
     "steps_per_execution": 1,        # steps per tf.function call (lowered to divide the epoch)
     "steps_per_epoch": 0,            # 0: the whole training split each epoch
     "clipnorm": 0.0,                 # 0: no gradient clipping
+    "clipvalue": 0.0,                # > 0: each gradient element clipped to [-c, c]
     "weight_decay": 0.0,             # decoupled (AdamW) weight decay; 0: Adam
     "fused_optimizer": True,         # Adam's update as one kernel (training/fused_adam.py)
     "eval_batch_size": 1000,         # validation batch

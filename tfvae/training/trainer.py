@@ -100,6 +100,8 @@ def make_optimizer(train_config) -> keras.optimizers.Optimizer:
   kwargs = {"learning_rate": float(train_config.learning_rate)}
   if setting(train_config, "clipnorm"):
     kwargs["clipnorm"] = float(train_config.clipnorm)
+  if setting(train_config, "clipvalue"):
+    kwargs["clipvalue"] = float(train_config.clipvalue)
   weight_decay = float(setting(train_config, "weight_decay") or 0.0)
   fused = bool(setting(train_config, "fused_optimizer"))
   if weight_decay:
