@@ -12,7 +12,7 @@ no KL warm-up, element-wise gradient clipping at +-100 (the text says +-1000).
 Needs the MNIST IDX files (or TFDS):
   tfvae-train --config=configs/vrnn_seq_mnist_report.py --workdir=runs/vrnn_report \\
       --config.dataset.idx_dir=../shared/data/mnist
-Full size is about 30 M weights (the text's "4.2 million" does not match its own sizes),
+Full size is 32.6 M weights, as the report's code (the text's "4.2 million" is not),
 a GPU job; ``tfvae-benchmark --suite=vrnn_report`` trains every model of the section at a
 uniformly scaled width (docs/benchmarks.md, "VRNN report, section 4.2").
 KL discounted by 0.1 (figure 9): --config.model.kl_discount=0.1.
