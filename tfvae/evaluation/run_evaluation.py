@@ -15,6 +15,7 @@ from typing import Optional
 import numpy as np
 import tensorflow as tf
 
+from tfvae.evaluation import pen_lifts
 from tfvae.evaluation.iwae import iwae_log_likelihood, summarize
 from tfvae.evaluation.paired_difference import per_example_path
 
@@ -72,6 +73,10 @@ def select_examples(dataset: tf.data.Dataset, total: int, max_examples: int,
   return first_subset(dataset, total, max_examples, batch_size), "first"
 
 
+#: Prior samples whose pen lifts are counted (pen-output stroke models).
+PEN_SAMPLES = 1000
+
+
 def evaluate_run(workdir: str, split: str = "test", iwae_samples: Optional[int] = None,
                  chunk_size: Optional[int] = None, batch_size: Optional[int] = None,
                  max_examples: int = 0, checkpoint: Optional[str] = None,
@@ -125,6 +130,13 @@ def evaluate_run(workdir: str, split: str = "test", iwae_samples: Optional[int] 
   }
   log(f"{split} NLL (IWAE k={k}): {result['nll']:.3f} ± {stderr:.3f} "
       f"nats over {stats['count']} examples ({result['seconds']:.0f}s)")
+  pen = pen_lifts.prediction_figures(result["terms"])
+  if pen:
+    pen["pen_lift_rate_samples"] = pen_lifts.sample_lift_rate(
+        model, PEN_SAMPLES, length=int(model.max_length), seed=int(ev.get("seed", 0)))
+    result["pen_lifts"] = pen
+    log(f"{split} pen lifts: " + ", ".join(f"{n[9:]}={v}" if v is None else f"{n[9:]}={v:.4f}"
+                                          for n, v in pen.items()))
   labels = getattr(splits, "labels", None) or {}
   if model.num_categories is not None and "test" in labels:
     from tfvae.evaluation.cluster_accuracy import evaluate_splits  # pylint: disable=g-import-not-at-top

@@ -73,7 +73,8 @@ class SequenceModel(LatentVariableModel):
 
   @property
   def loss_term_names(self):
-    pen = ("reconstruction_xy", "reconstruction_pen", "pen_accuracy") if self._pen else ()
+    pen = ("reconstruction_xy", "reconstruction_pen", "pen_accuracy", "pen_steps",
+           "pen_lifts_true", "pen_lifts_predicted", "pen_lifts_hit") if self._pen else ()
     scale = ("output_scale",) if self._has_scale else ()
     return self.base_term_names + self.extra_term_names + scale + pen
 
@@ -95,6 +96,12 @@ class SequenceModel(LatentVariableModel):
     if self._pen:
       monitor["reconstruction_xy"] = tf.reduce_mean(per_seq["xy"])
       monitor["reconstruction_pen"] = tf.reduce_mean(per_seq["pen"])
+      # Counts per sequence (batch means): averaged over a split weighted by batch size,
+      # their ratios are the split's pen-lift precision and recall
+      # (tfvae/evaluation/pen_lifts.py).
+      monitor["pen_steps"] = tf.reduce_mean(tf.reduce_sum(mask_tm, 0))
+      for name, v in self.output_head.pen_lift_indicators(params, x_tm).items():
+        monitor[f"pen_lifts_{name}"] = tf.reduce_mean(tf.reduce_sum(v * mask_tm, 0))
     return reconstruction, monitor
 
   # ------------------------------------------------------------ generation

@@ -177,6 +177,13 @@ class SequenceOutput(keras.layers.Layer):
     return tf.concat([main, tf.sigmoid(p["pen_logit"])[..., None]], -1)
 
   # ------------------------------------------------------------ monitoring
+  def pen_lift_indicators(self, params, x):
+    """Per position: the data lifts the pen (``true``), the model predicts a lift
+    (P(lift) > 1/2, ``predicted``) and both (``hit``); 0/1 floats ``[..., T]``."""
+    predicted = tf.cast(self._split(params)["pen_logit"] > 0.0, tf.float32)
+    true = tf.cast(x[..., -1] > 0.5, tf.float32)
+    return {"true": true, "predicted": predicted, "hit": true * predicted}
+
   def summaries(self, params, x):
     """Per-position monitoring values: mean output scale, pen-lift correctness."""
     p = self._split(params)
