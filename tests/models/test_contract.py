@@ -69,3 +69,21 @@ def test_reconstruct_is_optional_and_refuses_clearly():
   assert "reconstruct" in model.serving_endpoints()
   x = splits.eval_array("valid")[:4]
   assert model.predict(x, verbose=0).shape == x.shape
+
+
+def test_every_family_package_is_imported_and_registers_models():
+  """A family registers by being a subpackage of tfvae/models: each one is imported and
+  contributes at least one registered model."""
+  import importlib  # pylint: disable=g-import-not-at-top
+  import pathlib  # pylint: disable=g-import-not-at-top
+  import sys  # pylint: disable=g-import-not-at-top
+  import tfvae.models  # pylint: disable=g-import-not-at-top
+  from tfvae.registry import MODELS  # pylint: disable=g-import-not-at-top
+  root = pathlib.Path(tfvae.models.__file__).parent
+  packages = sorted(p.name for p in root.iterdir() if (p / "__init__.py").exists())
+  assert list(tfvae.models.FAMILIES) == packages and len(packages) == 5
+  owners = {importlib.import_module(MODELS.get(n).__module__).__name__.split(".")[2]
+            for n in MODELS.names()}
+  for family in packages:
+    assert f"tfvae.models.{family}" in sys.modules
+    assert family in owners, family

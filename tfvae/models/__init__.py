@@ -1,12 +1,19 @@
 """Model families; importing this package registers them in ``tfvae.registry.MODELS`` (and
 the posterior heads in ``tfvae.registry.POSTERIORS``)."""
-# One package per family (and the paper it reproduces).
-from tfvae.models import vae  # noqa: F401  Gaussian VAE, flows, LSTM sequence VAE
-from tfvae.models import recurrent  # noqa: F401  VRNN, LSTM baseline, GMVRNNs
-from tfvae.models import discrete  # noqa: F401  Discrete VAE (RBM prior)
-from tfvae.models import learned_priors  # noqa: F401  CP-VAE, MoG, VampPrior, HVAE
-from tfvae.models import exponential_family  # noqa: F401  CG-BPEF, Cat-VAE, Gauss-VAE
+import importlib
+import pkgutil
+
 from tfvae.models.base import LatentVariableModel
+
+# One package per family (and the paper it reproduces): vae (Gaussian VAE, flows, LSTM
+# sequence VAE), recurrent (VRNN, LSTM baseline, GMVRNNs), discrete (Discrete VAE),
+# learned_priors (CP-VAE, MoG, VampPrior, HVAE), exponential_family (CG-BPEF, Cat-VAE,
+# Gauss-VAE). Every subpackage is imported, so a new family registers itself by being
+# a package here: nothing else to edit.
+FAMILIES = tuple(sorted(info.name for info in pkgutil.iter_modules(__path__)
+                        if info.ispkg))
+for _family in FAMILIES:
+  importlib.import_module(f"{__name__}.{_family}")
 
 
 def build_model(model_config, splits, seed: int = 0):
