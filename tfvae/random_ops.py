@@ -3,7 +3,7 @@
 ``tf.random.stateless_normal``/``stateless_uniform`` default to ``alg="auto_select"``.
 Outside XLA that is Philox. Inside a ``jit_compile=True`` function on CPU it compiles to
 a generator that is many times slower than an explicit ``alg="philox"`` (see
-``python -m tfvae.benchmarks.xla_rng``). In a compiled IWAE chunk of 500 samples x 100
+``tfvae-benchmark --micro=xla_rng``). In a compiled IWAE chunk of 500 samples x 100
 images the default took most of the time.
 
 * ``stateless_normal`` / ``stateless_uniform``: drop-in versions of the TF functions that

@@ -1,6 +1,6 @@
 """Gathers the per-epoch logs of training workdirs into one JSON (raw output of short runs).
 
-  python -m tfvae.benchmarks.collect_histories --workdirs=runs/a,runs/b \
+  tfvae-benchmark --collect_histories --workdirs=runs/a,runs/b \
       --keys=val_elbo,val_used_categories --output=runs/histories.json
 
 Per workdir: its resolved config (``config.json``) and, for each key, the value of every
@@ -9,20 +9,7 @@ epoch in order (``history.json``; the runs of a resumed workdir are concatenated
 """
 import json
 import os
-
-from absl import app
-from absl import flags
-
-FLAGS = flags.FLAGS
-
-
-def _define_flags():
-  """Flags of the script only: importing this module (tests, suites) defines none, so
-  its ``--output`` cannot clash with another module's."""
-  flags.DEFINE_list("workdirs", None, "Training workdirs (tfvae-train).")
-  flags.DEFINE_list("keys", None, "Log keys to keep (default: all).")
-  flags.DEFINE_string("output", None, "JSON path to write.")
-  flags.mark_flags_as_required(["workdirs", "output"])
+from typing import Optional, Sequence
 
 
 def epoch_logs(workdir: str, keys=None) -> dict:
@@ -49,7 +36,8 @@ def epoch_logs(workdir: str, keys=None) -> dict:
   return by_key
 
 
-def collect(workdirs, keys=None) -> dict:
+def collect(workdirs: Sequence[str], keys: Optional[Sequence[str]] = None) -> dict:
+  """``{workdir's base name: {"workdir", "config", "epochs": epoch_logs(...)}}``."""
   out = {}
   for workdir in workdirs:
     with open(os.path.join(workdir, "config.json")) as f:
@@ -60,16 +48,13 @@ def collect(workdirs, keys=None) -> dict:
   return out
 
 
-def main(argv):
-  del argv
-  result = collect(FLAGS.workdirs, FLAGS.keys)
-  tmp = FLAGS.output + ".tmp"
+def write(workdirs: Sequence[str], output: str,
+          keys: Optional[Sequence[str]] = None) -> dict:
+  """``collect`` written to the JSON file ``output`` (replaced whole); returns it."""
+  result = collect(workdirs, keys)
+  os.makedirs(os.path.dirname(os.path.abspath(output)), exist_ok=True)
+  tmp = output + ".tmp"
   with open(tmp, "w") as f:
     json.dump(result, f, indent=1)
-  os.replace(tmp, FLAGS.output)
-  print(f"wrote {FLAGS.output} ({len(result)} runs)")
-
-
-if __name__ == "__main__":
-  _define_flags()
-  app.run(main)
+  os.replace(tmp, output)
+  return result

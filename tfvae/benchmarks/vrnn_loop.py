@@ -1,7 +1,7 @@
 """Times one VRNN training step (forward, backward, Adam) for several loop variants.
 
-  python -m tfvae.benchmarks.vrnn_loop                       # every variant, T=28 B=64 H=256
-  python -m tfvae.benchmarks.vrnn_loop --variants=unrolled,while --steps=30
+  tfvae-benchmark --micro=vrnn_loop                  # every variant, T=28 B=64 H=256
+  tfvae-benchmark --micro=vrnn_loop --micro_variants=unrolled,while --micro_steps=30
 
 Variants (``+xla`` compiles the step with XLA, ``+bf16`` uses the mixed_bfloat16 policy,
 ``+nodefer`` turns off the deferred weight gradients of ``vrnn_cell``):
@@ -13,33 +13,35 @@ Variants (``+xla`` compiles the step with XLA, ``+bf16`` uses the mixed_bfloat16
 * ``while`` / ``scan``  the same step under ``tf.while_loop`` / ``tf.scan``;
 * ``keras_rnn``  the same step as a custom cell in ``keras.layers.RNN``.
 
-Prints, per variant, the best and median wall ms/step over ``--blocks`` timed blocks and
-the best process CPU ms/step (user+sys of this process). On a shared machine the wall time
-also counts other people's work: the best block is the closest to an unloaded machine,
-and the CPU column (all threads of this process) is a load-robust measure of the work.
+``run`` prints, per variant, the best and median wall ms/step over ``blocks`` timed blocks
+(``--rounds``, each of ``--micro_steps`` steps) and the best process CPU ms/step (user+sys
+of this process). On a shared machine the wall time also counts other people's work: the
+best block is the closest to an unloaded machine, and the CPU column (all threads of this
+process) is a load-robust measure of the work.
 """
-import argparse
 import os
 import time
+from typing import Callable, Dict, List, Optional, Sequence
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+import keras
+import tensorflow as tf
 
-import keras  # noqa: E402
-import tensorflow as tf  # noqa: E402
+from tfvae.models.recurrent.vrnn import VRNN
 
-from tfvae.models.recurrent.vrnn import VRNN  # noqa: E402
-
+LOOPS = ("naive", "unrolled", "while", "scan", "keras_rnn")
+SUFFIXES = ("xla", "bf16", "nodefer")
 ALL = ("naive", "unrolled", "while", "scan", "keras_rnn", "unrolled+xla", "while+xla",
        "naive+bf16", "unrolled+bf16", "while+bf16")
 
 
-def build(args, loop):
+def build(loop: str, length: int = 28, hidden: int = 256, latent_dim: int = 16,
+          input_size: int = 28) -> VRNN:
+  """The benchmarked VRNN: Gaussian output, the LSTM and every MLP of size ``hidden``."""
   keras.utils.set_random_seed(0)
-  return VRNN(input_size=args.input_size, sequence_kind="real", max_length=args.length,
-              output="gaussian", latent_dim=args.latent_dim, rnn_units=args.hidden,
-              phi_x_sizes=(args.hidden,), phi_z_sizes=(args.hidden,),
-              prior_sizes=(args.hidden,), encoder_sizes=(args.hidden,),
-              decoder_sizes=(args.hidden,), loop=loop)
+  return VRNN(input_size=input_size, sequence_kind="real", max_length=length,
+              output="gaussian", latent_dim=latent_dim, rnn_units=hidden,
+              phi_x_sizes=(hidden,), phi_z_sizes=(hidden,), prior_sizes=(hidden,),
+              encoder_sizes=(hidden,), decoder_sizes=(hidden,), loop=loop)
 
 
 def naive_sequence_terms(model, x, mask, seed):
@@ -105,14 +107,21 @@ def keras_rnn_sequence_terms(model, layer, x, mask, seed):
   return {"reconstruction": rec, "kl": kl}
 
 
-def time_variant(args, variant):
+def time_variant(variant: str, steps: int = 10, blocks: int = 5, length: int = 28,
+                 batch: int = 64, hidden: int = 256, latent_dim: int = 16,
+                 input_size: int = 28) -> Dict[str, object]:
+  """Trace seconds and the wall / process CPU seconds per step of each of ``blocks``
+  timed blocks of ``steps`` steps (sorted), after three warm-up steps.
+
+  Sets keras' global dtype policy for the variant (``run`` restores it)."""
   loop, *flags = variant.split("+")
   keras.mixed_precision.set_global_policy("mixed_bfloat16" if "bf16" in flags
                                           else "float32")
-  model = build(args, loop if loop in ("unrolled", "while", "scan") else "unrolled")
+  model = build(loop if loop in ("unrolled", "while", "scan") else "unrolled", length,
+                hidden, latent_dim, input_size)
   optimizer = keras.optimizers.Adam(1e-4)
-  x = tf.random.stateless_uniform([args.batch, args.length, args.input_size], seed=[0, 0])
-  mask = tf.ones([args.batch, args.length])
+  x = tf.random.stateless_uniform([batch, length, input_size], seed=[0, 0])
+  mask = tf.ones([batch, length])
   model({"x": x, "mask": mask})
   model.defer_weight_gradients = "nodefer" not in flags
   if loop == "keras_rnn":
@@ -138,39 +147,55 @@ def time_variant(args, variant):
   for _ in range(3):
     step(x, mask, seed)
   walls, cpus = [], []
-  for _ in range(args.blocks):
+  for _ in range(blocks):
     wall, cpu = time.perf_counter(), time.process_time()
-    for _ in range(args.steps):
+    for _ in range(steps):
       loss = step(x, mask, seed)
     loss.numpy()
-    walls.append((time.perf_counter() - wall) / args.steps)
-    cpus.append((time.process_time() - cpu) / args.steps)
-  return trace, sorted(walls), sorted(cpus)
+    walls.append((time.perf_counter() - wall) / steps)
+    cpus.append((time.process_time() - cpu) / steps)
+  walls.sort()
+  cpus.sort()
+  return {"variant": variant, "trace_seconds": trace, "wall_seconds": walls,
+          "cpu_seconds": cpus, "best_wall_ms": 1e3 * walls[0],
+          "median_wall_ms": 1e3 * walls[len(walls) // 2], "best_cpu_ms": 1e3 * cpus[0],
+          "steps_per_sec": 1 / walls[0], "load_average": os.getloadavg()[0]}
 
 
-def main():
-  parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-  parser.add_argument("--variants", default=",".join(ALL))
-  parser.add_argument("--steps", type=int, default=10, help="steps per timed block")
-  parser.add_argument("--blocks", type=int, default=5,
-                      help="timed blocks; the best block estimates the unloaded speed")
-  parser.add_argument("--length", type=int, default=28)
-  parser.add_argument("--batch", type=int, default=64)
-  parser.add_argument("--hidden", type=int, default=256)
-  parser.add_argument("--latent_dim", type=int, default=16)
-  parser.add_argument("--input_size", type=int, default=28)
-  args = parser.parse_args()
-  print(f"T={args.length} B={args.batch} H={args.hidden} z={args.latent_dim} "
-        f"D={args.input_size}; {args.blocks} blocks of {args.steps} timed steps; CPUs "
-        f"visible: {os.cpu_count()}; load average at start: {os.getloadavg()[0]:.1f}")
-  print(f"{'variant':<16} {'trace s':>8} {'best wall ms':>13} {'steps/s':>8} "
-        f"{'median wall ms':>15} {'best cpu ms':>12} {'load':>5}")
-  for variant in args.variants.split(","):
-    trace, walls, cpus = time_variant(args, variant)
-    print(f"{variant:<16} {trace:8.1f} {walls[0] * 1e3:13.1f} {1 / walls[0]:8.1f} "
-          f"{walls[len(walls) // 2] * 1e3:15.1f} {cpus[0] * 1e3:12.1f} "
-          f"{os.getloadavg()[0]:5.1f}", flush=True)
+def unknown_variants(variants: Sequence[str]) -> List[str]:
+  """The names of ``variants`` that are not one of ``LOOPS`` then ``+`` ``SUFFIXES``."""
+  return [v for v in variants
+          if v.split("+")[0] not in LOOPS or not set(v.split("+")[1:]) <= set(SUFFIXES)]
 
 
-if __name__ == "__main__":
-  main()
+def _print(line: str) -> None:
+  print(line, flush=True)
+
+
+def run(variants: Sequence[str] = ALL, steps: int = 10, blocks: int = 5, length: int = 28,
+        batch: int = 64, hidden: int = 256, latent_dim: int = 16, input_size: int = 28,
+        log: Optional[Callable[[str], None]] = _print) -> List[Dict[str, object]]:
+  """``time_variant`` of each variant in turn, one table row logged as each finishes."""
+  unknown = unknown_variants(variants)
+  if unknown:
+    raise ValueError(f"unknown VRNN loop variants {unknown}: one of {', '.join(LOOPS)}, "
+                     f"then any of +{', +'.join(SUFFIXES)}")
+  log = log or (lambda line: None)
+  log(f"T={length} B={batch} H={hidden} z={latent_dim} D={input_size}; {blocks} blocks of "
+      f"{steps} timed steps; CPUs visible: {os.cpu_count()}; load average at start: "
+      f"{os.getloadavg()[0]:.1f}")
+  log(f"{'variant':<16} {'trace s':>8} {'best wall ms':>13} {'steps/s':>8} "
+      f"{'median wall ms':>15} {'best cpu ms':>12} {'load':>5}")
+  policy = keras.mixed_precision.global_policy()
+  rows = []
+  try:
+    for variant in variants:
+      r = time_variant(variant, steps, blocks, length, batch, hidden, latent_dim,
+                       input_size)
+      rows.append(r)
+      log(f"{variant:<16} {r['trace_seconds']:8.1f} {r['best_wall_ms']:13.1f} "
+          f"{r['steps_per_sec']:8.1f} {r['median_wall_ms']:15.1f} {r['best_cpu_ms']:12.1f} "
+          f"{r['load_average']:5.1f}")
+  finally:
+    keras.mixed_precision.set_global_policy(policy)
+  return rows

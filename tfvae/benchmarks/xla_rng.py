@@ -3,29 +3,33 @@
 ``tf.random.stateless_normal``/``stateless_uniform`` default to ``alg="auto_select"``,
 and so do TFP's samplers (every ``Distribution.sample`` with a stateless seed). Under
 ``jit_compile=True`` on CPU that default compiles to a much slower generator than an
-explicit ``alg="philox"``; outside XLA both are the same kernel. This benchmark times one
+explicit ``alg="philox"``; outside XLA both are the same kernel. ``run`` times one
 draw of each shape inside a compiled function (the function-call overhead is the
 ``[1]`` row) so the choice made in ``tfvae.random_ops`` can be re-checked:
 
-  python -m tfvae.benchmarks.xla_rng --shapes=1,100x40,500x100x40 --repeats=20
+  tfvae-benchmark --micro=xla_rng --micro_shapes=1,100x40,500x100x40 --micro_steps=20
 
-With ``--configs``, also the end-to-end effect on each config's training step and on a
-compiled IWAE chunk, ``random_ops`` as shipped against TF's default algorithm, in the same
-process, interleaved (``--rounds`` times):
+With ``--config``, ``config_effect`` measures instead the end-to-end effect on the config's
+training step and on a compiled IWAE chunk, ``random_ops`` as shipped against TF's default
+algorithm, in the same process, interleaved (``--rounds`` times; ``--micro_steps`` train
+steps per window, ``--micro_batch`` test images and ``--micro_num_samples`` samples per
+IWAE chunk; ``--config.train.jit_compile=True`` for XLA):
 
-  python -m tfvae.benchmarks.xla_rng --configs=configs/vae_binarized_mnist.py \
-      --kinds= --train_steps=200 --iwae_examples=200 --iwae_samples=500
+  tfvae-benchmark --micro=xla_rng --config=configs/vae_binarized_mnist.py \
+      --micro_steps=200 --micro_batch=200 --micro_num_samples=500
 """
 import contextlib
 import os
 import time
-from typing import Dict, List, Sequence
+from typing import Dict, List, Optional, Sequence
 
 import tensorflow as tf
 
 from tfvae import random_ops
 
 ALGORITHMS = ("auto_select", "philox", "threefry")
+KINDS = ("normal", "uniform")
+SHAPES = ((1,), (100, 40), (500, 100, 40))
 
 
 def _draw(kind: str, shape, seed, alg: str):
@@ -51,8 +55,12 @@ def time_draw(kind: str, shape: Sequence[int], alg: str, jit_compile: bool,
   return times[len(times) // 2]
 
 
-def run(shapes: List[Sequence[int]], kinds=("normal", "uniform"),
+def run(shapes: Sequence[Sequence[int]] = SHAPES, kinds: Sequence[str] = KINDS,
         repeats: int = 20) -> List[Dict]:
+  """``time_draw`` of each kind and shape, with and without XLA, per algorithm."""
+  unknown = [k for k in kinds if k not in KINDS]
+  if unknown:
+    raise ValueError(f"unknown draws {unknown}; known: {', '.join(KINDS)}")
   rows = []
   for kind in kinds:
     for shape in shapes:
@@ -82,14 +90,19 @@ def _explicit():
   return contextlib.nullcontext()
 
 
-def config_effect(config_path: str, train_steps: int, iwae_examples: int,
-                  iwae_samples: int, rounds: int = 2, shared_data: str = "",
-                  jit_compile=None) -> List[Dict]:
-  """Train examples/s and IWAE samples/s of a config, default vs explicit algorithm."""
+def config_effect(config, train_steps: int = 200, iwae_examples: int = 100,
+                  iwae_samples: int = 500, rounds: int = 2, shared_data: str = "",
+                  jit_compile: Optional[bool] = None,
+                  name: Optional[str] = None) -> List[Dict]:
+  """Train examples/s and IWAE samples/s of a config, default vs explicit algorithm.
+
+  ``config``: a config file's path or a loaded config; ``name`` (default: the path) labels
+  the rows. ``train_steps=0`` or ``iwae_examples=0`` skips that measurement."""
   from tfvae.benchmarks import throughput  # pylint: disable=g-import-not-at-top
   from tfvae.config_files import load_config_file  # pylint: disable=g-import-not-at-top
   from tfvae.training.trainer import build  # pylint: disable=g-import-not-at-top
-  config = load_config_file(config_path)
+  if isinstance(config, str):
+    name, config = name or config, load_config_file(config)
   if "idx_dir" in config.dataset and shared_data:
     config.dataset.idx_dir = os.path.join(shared_data, "mnist")
   if jit_compile is not None:
@@ -97,9 +110,9 @@ def config_effect(config_path: str, train_steps: int, iwae_examples: int,
   settings = throughput.config_settings(config)
   rows = []
   for _ in range(rounds):
-    for name, scope in (("default", default_algorithm), ("explicit", _explicit)):
+    for algorithm, scope in (("default", default_algorithm), ("explicit", _explicit)):
       with scope():
-        row = {"config": config_path, "algorithm": name,
+        row = {"config": name, "algorithm": algorithm,
                "jit_compile": bool(settings["jit_compile"])}
         if train_steps:
           m = throughput.measure(config, "config", train_steps, windows=3, settings=settings)
@@ -121,42 +134,28 @@ def config_effect(config_path: str, train_steps: int, iwae_examples: int,
             fn(x, tf.constant([0, i + 1])).numpy()
           row["iwae_samples_per_sec"] = (3 * iwae_examples * iwae_samples
                                          / (time.perf_counter() - start))
+          row["iwae_samples"] = iwae_samples
         rows.append(row)
   return rows
 
 
-def main(argv):
-  del argv
-  for path in FLAGS.configs:
-    print(f"\n{path}: train ex/s and IWAE (k={FLAGS.iwae_samples}) samples/s")
-    for row in config_effect(path, FLAGS.train_steps, FLAGS.iwae_examples,
-                             FLAGS.iwae_samples, FLAGS.rounds, FLAGS.data_root,
-                             {"config": None, "on": True, "off": False}[FLAGS.jit]):
-      print(f"  {row['algorithm']:8s} XLA {'on' if row['jit_compile'] else 'off'}: "
-            + ", ".join(f"{k} {v:,.0f}" for k, v in row.items()
-                        if isinstance(v, float)), flush=True)
-  if not FLAGS.kinds:
-    return
-  shapes = [[int(d) for d in s.split("x")] for s in FLAGS.shapes]
-  print("| draw | shape | XLA | alg | median us per call |")
-  print("|---|---|---|---|---:|")
-  for row in run(shapes, FLAGS.kinds, FLAGS.repeats):
-    print(f"| {row['kind']} | {'x'.join(map(str, row['shape']))} | "
-          f"{'on' if row['xla'] else 'off'} | {row['alg']} | {row['microseconds']:,.0f} |",
-          flush=True)
+def format_draws(rows: Sequence[Dict]) -> str:
+  """``run``'s rows as a markdown table."""
+  lines = ["| draw | shape | XLA | alg | median us per call |", "|---|---|---|---|---:|"]
+  for row in rows:
+    lines.append(f"| {row['kind']} | {'x'.join(map(str, row['shape']))} | "
+                 f"{'on' if row['xla'] else 'off'} | {row['alg']} | "
+                 f"{row['microseconds']:,.0f} |")
+  return "\n".join(lines)
 
 
-if __name__ == "__main__":
-  from absl import app, flags  # pylint: disable=g-import-not-at-top,g-multiple-import
-  flags.DEFINE_list("shapes", ["1", "100x40", "500x100x40"], "Shapes, dims joined by x.")
-  flags.DEFINE_list("kinds", ["normal", "uniform"], "normal and/or uniform.")
-  flags.DEFINE_integer("repeats", 20, "Timed calls per row (median reported).")
-  flags.DEFINE_list("configs", [], "Config files for the end-to-end comparison.")
-  flags.DEFINE_integer("train_steps", 200, "Steps per timing window (0: skip training).")
-  flags.DEFINE_integer("iwae_examples", 100, "Test images per IWAE chunk (0: skip).")
-  flags.DEFINE_integer("iwae_samples", 500, "k of the IWAE timing.")
-  flags.DEFINE_enum("jit", "config", ["config", "on", "off"], "XLA for the train step.")
-  flags.DEFINE_integer("rounds", 2, "Interleaved rounds of default / explicit.")
-  flags.DEFINE_string("data_root", "../shared/data", "For configs that read IDX MNIST.")
-  FLAGS = flags.FLAGS
-  app.run(main)
+def format_effect(rows: Sequence[Dict]) -> str:
+  """``config_effect``'s rows: one line per algorithm and round."""
+  k = next((r["iwae_samples"] for r in rows if "iwae_samples" in r), None)
+  lines = [f"{rows[0]['config'] if rows else ''}: train ex/s"
+           + (f" and IWAE (k={k}) samples/s" if k else "")]
+  for row in rows:
+    lines.append(f"  {row['algorithm']:8s} XLA {'on' if row['jit_compile'] else 'off'}: "
+                 + ", ".join(f"{key} {v:,.0f}" for key, v in row.items()
+                             if isinstance(v, float)))
+  return "\n".join(lines)

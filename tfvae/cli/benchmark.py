@@ -22,10 +22,23 @@ examples/s and the ratio to the plain tf.function baseline measured in the same 
 with ``--profile_ops=N`` it then traces N train steps under the one variant named by
 ``--variants`` and prints the top ops (tfvae.benchmarks.op_profile), also written to
 ``--output`` under ``op_profile``. ``--windows=0`` skips the throughput windows.
-``--micro=gibbs_loop`` / ``--micro=optimizer_update`` time one piece of a step alone::
+``--micro`` times one piece of a step alone, its knobs in the ``--micro_*`` flags and
+``--rounds`` (each module's docstring says what it measures)::
 
   tfvae-benchmark --micro=gibbs_loop --config=configs/dvae_caltech_paper.py
   tfvae-benchmark --micro=optimizer_update --config=configs/dvae_caltech_paper.py
+  tfvae-benchmark --micro=vrnn_loop --micro_variants=unrolled,while --micro_steps=5 \
+      --rounds=8                         # VRNN train step per loop variant
+  tfvae-benchmark --micro=gmvrnn_step --micro_steps=20   # VRNN and both GMVRNNs
+  tfvae-benchmark --micro=xla_rng --micro_shapes=1,100x40,500x100x40   # RNG under XLA
+  tfvae-benchmark --micro=xla_rng --config=configs/vae_binarized_mnist.py \
+      --config.train.jit_compile=True    # ... its end-to-end effect on a config
+
+``--collect_histories`` runs nothing: it gathers the per-epoch logs of finished
+``tfvae-train`` workdirs into one JSON (tfvae.benchmarks.collect_histories)::
+
+  tfvae-benchmark --collect_histories --workdirs=runs/a,runs/b \
+      --keys=val_elbo,val_used_categories --output=runs/histories.json
 """
 import json
 import os
@@ -71,15 +84,67 @@ _TIMEOUT = flags.DEFINE_float("entry_timeout", 0, "Seconds per suite entry (0 = 
 _RESUME = flags.DEFINE_bool("resume", False, "Keep each entry's workdir and resume its "
                             "training from the last checkpoint (after an interrupted "
                             "suite); else every entry trains from scratch.")
-_MICRO = flags.DEFINE_enum("micro", None, ["gibbs_loop", "optimizer_update"],
-                           "Time one piece of a train step alone instead: the RBM's "
-                           "persistent-chain update (chains, sides and sweeps of "
-                           "--config's model, else 2,000 chains of 64 + 64 units, 100 "
-                           "sweeps) under tf.function / XLA and float32 / bfloat16, or "
-                           "the Adam update of --config's variables, Keras' against the "
-                           "fused kernel.")
-_ROUNDS = flags.DEFINE_integer("rounds", 5, "--micro: interleaved rounds (median).",
+_MICRO = flags.DEFINE_enum(
+    "micro", None, ["gibbs_loop", "optimizer_update", "vrnn_loop", "gmvrnn_step", "xla_rng"],
+    "Time one piece of a train step alone instead (tfvae.benchmarks.<name>): gibbs_loop, "
+    "the RBM's persistent-chain update (chains, sides and sweeps of --config's model, else "
+    "2,000 chains of 64 + 64 units, 100 sweeps) under tf.function / XLA and float32 / "
+    "bfloat16; optimizer_update, the Adam update of --config's variables, Keras' against "
+    "the fused kernel; vrnn_loop, a VRNN train step per loop variant; gmvrnn_step, a "
+    "train step of the VRNN and both GMVRNNs; xla_rng, stateless random draws per RNG "
+    "algorithm with and without XLA, or with --config the effect of tfvae.random_ops on "
+    "the config's train step and IWAE chunk. Options: --rounds and --micro_*.")
+_ROUNDS = flags.DEFINE_integer("rounds", None, "--micro: timed rounds: interleaved rounds "
+                               "(median) of gibbs_loop and optimizer_update (default 5) "
+                               "and of xla_rng with --config (default 2); timed blocks "
+                               "per variant of vrnn_loop (best and median; default 5).",
                                lower_bound=1)
+_MICRO_VARIANTS = flags.DEFINE_list("micro_variants", None, "--micro: what to time: "
+                                    "vrnn_loop's loop variants (default: all; see "
+                                    "tfvae.benchmarks.vrnn_loop), gmvrnn_step's models "
+                                    "(default: vrnn,gmvrnn_gumbel,gmvrnn_variational), "
+                                    "xla_rng's draws (default: normal,uniform).")
+_MICRO_STEPS = flags.DEFINE_integer("micro_steps", None, "--micro: timed steps per block "
+                                    "of vrnn_loop (default 10), of gmvrnn_step (20), "
+                                    "calls per draw of xla_rng (20), train steps per "
+                                    "window of xla_rng with --config (200; 0: no "
+                                    "training).", lower_bound=0)
+_MICRO_BATCH = flags.DEFINE_integer("micro_batch", None, "--micro: batch of vrnn_loop "
+                                    "and gmvrnn_step (default 64); test images per IWAE "
+                                    "chunk of xla_rng with --config (100; 0: no IWAE).",
+                                    lower_bound=0)
+_MICRO_LENGTH = flags.DEFINE_integer("micro_length", None, "--micro=vrnn_loop / "
+                                     "gmvrnn_step: sequence length T (default 28).",
+                                     lower_bound=1)
+_MICRO_HIDDEN = flags.DEFINE_integer("micro_hidden", None, "--micro=vrnn_loop / "
+                                     "gmvrnn_step: size H of the LSTM and of every MLP "
+                                     "(default 256).", lower_bound=1)
+_MICRO_SAMPLES = flags.DEFINE_integer("micro_num_samples", None, "--micro: samples M per "
+                                      "step of gmvrnn_step's gmvrnn_variational (default "
+                                      "1); IWAE k of xla_rng with --config (500).",
+                                      lower_bound=1)
+_MICRO_SHAPES = flags.DEFINE_list("micro_shapes", None, "--micro=xla_rng: shapes drawn, "
+                                  "dims joined by x (default: 1,100x40,500x100x40).")
+#: The ``--micro`` options, and the micros (``xla_rng --config``: with --config) each
+#: applies to.
+_MICRO_OPTIONS = {
+    "rounds": ("gibbs_loop", "optimizer_update", "vrnn_loop", "xla_rng --config"),
+    "micro_variants": ("vrnn_loop", "gmvrnn_step", "xla_rng"),
+    "micro_steps": ("vrnn_loop", "gmvrnn_step", "xla_rng", "xla_rng --config"),
+    "micro_batch": ("vrnn_loop", "gmvrnn_step", "xla_rng --config"),
+    "micro_length": ("vrnn_loop", "gmvrnn_step"),
+    "micro_hidden": ("vrnn_loop", "gmvrnn_step"),
+    "micro_num_samples": ("gmvrnn_step", "xla_rng --config"),
+    "micro_shapes": ("xla_rng",),
+}
+_COLLECT_HISTORIES = flags.DEFINE_bool("collect_histories", False, "Run nothing: gather "
+                                       "the config and per-epoch logs of each of "
+                                       "--workdirs into the JSON file --output "
+                                       "(tfvae.benchmarks.collect_histories).")
+_WORKDIRS = flags.DEFINE_list("workdirs", None, "--collect_histories: finished "
+                              "tfvae-train workdirs.")
+_KEYS = flags.DEFINE_list("keys", None, "--collect_histories: the log keys to keep "
+                          "(default: all).")
 #: ``--config.model.*`` / ``--config.train.*`` keys the config file does not write.
 _NEW_KEYS = {}
 _COLLECT = flags.DEFINE_bool("collect_only", False, "Run nothing: gather the entry JSONs "
@@ -156,45 +221,135 @@ def _environment() -> dict:
                        "tfp": tfp.__version__}}
 
 
-def _run_micro():
-  """``--micro``: one piece of the step, timed alone (tfvae.benchmarks.gibbs_loop,
-  tfvae.benchmarks.optimizer_update)."""
+def _given(**holders) -> dict:
+  """``{keyword: value}`` of the flags given; the others keep the function's default."""
+  return {k: h.value for k, h in holders.items() if h.value is not None}
+
+
+def _check_micro_options(config) -> str:
+  """Usage errors of the ``--micro`` options; returns the micro (``xla_rng --config``)."""
+  micro = _MICRO.value
+  if micro in ("vrnn_loop", "gmvrnn_step") and config is not None:
+    raise app.UsageError(f"--micro={micro} times models of its own: not with --config")
+  if micro == "optimizer_update" and config is None:
+    raise app.UsageError("--micro=optimizer_update times the variables of a model: "
+                         "pass --config")
+  mode = micro + (" --config" if micro == "xla_rng" and config is not None else "")
+  for name, modes in _MICRO_OPTIONS.items():
+    if flags.FLAGS[name].present and mode not in modes:
+      raise app.UsageError(f"--{name} is an option of "
+                           f"{', '.join('--micro=' + m for m in modes)}, not of "
+                           f"--micro={mode}")
+  for holder in (_MICRO_STEPS, _MICRO_BATCH):
+    if holder.value == 0 and mode != "xla_rng --config":
+      raise app.UsageError(f"--{holder.name}=0: pass at least 1")
+  return mode
+
+
+def _run_micro(mode: str):
+  """``--micro``: one piece of the step, timed alone (tfvae.benchmarks.<micro>)."""
   config = _CONFIG.value
   if config is not None:
     apply_model_overrides(config, _NEW_KEYS)
-  if _MICRO.value == "gibbs_loop":
+  if mode == "gibbs_loop":
     from tfvae.benchmarks import gibbs_loop  # pylint: disable=g-import-not-at-top
     kwargs = {}
     if config is not None:
       model = config.model
       kwargs = dict(sides=tuple(model.rbm_sides), chains=int(model.rbm_chains),
                     sweeps=int(model.rbm_gibbs_steps))
-    rows = gibbs_loop.time_gibbs(rounds=_ROUNDS.value, **kwargs)
+    rows = gibbs_loop.time_gibbs(**kwargs, **_given(rounds=_ROUNDS))
     for r in rows:
       print(f"{r['variant']:24s} {1000 * r['median_seconds']:9.1f} ms   "
             f"x{r['ratio_to_first']:.2f} of {rows[0]['variant']}", flush=True)
-  else:
-    if config is None:
-      raise app.UsageError("--micro=optimizer_update times the variables of a model: "
-                           "pass --config")
+  elif mode == "optimizer_update":
     from tfvae.benchmarks import optimizer_update  # pylint: disable=g-import-not-at-top
     rows = optimizer_update.time_updates(optimizer_update.variable_shapes(config),
-                                         rounds=_ROUNDS.value)
+                                         **_given(rounds=_ROUNDS))
     for r in rows:
       print(f"{r['optimizer']:12s} {1000 * r['median_seconds']:9.1f} ms   "
             f"x{r['speedup_over_keras']:.2f} the speed of Keras' update "
             f"({r['parameters']:,} parameters in {r['variables']} variables)", flush=True)
+  elif mode == "vrnn_loop":
+    from tfvae.benchmarks import vrnn_loop  # pylint: disable=g-import-not-at-top
+    unknown = vrnn_loop.unknown_variants(_MICRO_VARIANTS.value or ())
+    if unknown:
+      raise app.UsageError(f"--micro_variants: unknown VRNN loop variants {unknown}: one "
+                           f"of {', '.join(vrnn_loop.LOOPS)}, then any of "
+                           f"+{', +'.join(vrnn_loop.SUFFIXES)}")
+    rows = vrnn_loop.run(**_given(variants=_MICRO_VARIANTS, steps=_MICRO_STEPS,
+                                  blocks=_ROUNDS, batch=_MICRO_BATCH, length=_MICRO_LENGTH,
+                                  hidden=_MICRO_HIDDEN))
+  elif mode == "gmvrnn_step":
+    from tfvae.benchmarks import gmvrnn_step  # pylint: disable=g-import-not-at-top
+    unknown = [m for m in _MICRO_VARIANTS.value or () if m not in gmvrnn_step.MODELS]
+    if unknown:
+      raise app.UsageError(f"--micro_variants: unknown models {unknown}; known: "
+                           f"{','.join(gmvrnn_step.MODELS)}")
+    rows = gmvrnn_step.run(**_given(models=_MICRO_VARIANTS, steps=_MICRO_STEPS,
+                                    batch=_MICRO_BATCH, length=_MICRO_LENGTH,
+                                    hidden=_MICRO_HIDDEN, num_samples=_MICRO_SAMPLES))
+  elif mode == "xla_rng":
+    from tfvae.benchmarks import xla_rng  # pylint: disable=g-import-not-at-top
+    unknown = [k for k in _MICRO_VARIANTS.value or () if k not in xla_rng.KINDS]
+    if unknown:
+      raise app.UsageError(f"--micro_variants: unknown draws {unknown}; known: "
+                           f"{','.join(xla_rng.KINDS)}")
+    kwargs = _given(kinds=_MICRO_VARIANTS, repeats=_MICRO_STEPS)
+    if _MICRO_SHAPES.value is not None:
+      try:
+        kwargs["shapes"] = [[int(d) for d in s.split("x")] for s in _MICRO_SHAPES.value]
+      except ValueError as e:
+        raise app.UsageError(f"--micro_shapes={','.join(_MICRO_SHAPES.value)}: pass "
+                             "shapes of dims joined by x, e.g. 1,100x40") from e
+    rows = xla_rng.run(**kwargs)
+    print(xla_rng.format_draws(rows), flush=True)
+  else:  # xla_rng --config
+    from tfvae.benchmarks import xla_rng  # pylint: disable=g-import-not-at-top
+    repo = os.path.abspath(_REPO.value)
+    shared = _SHARED.value or os.path.join(os.path.dirname(repo), "shared", "data")
+    name = config_flags.get_config_filename(flags.FLAGS["config"])
+    rows = xla_rng.config_effect(
+        config, shared_data=shared, name=name,
+        **_given(train_steps=_MICRO_STEPS, iwae_examples=_MICRO_BATCH,
+                 iwae_samples=_MICRO_SAMPLES, rounds=_ROUNDS))
+    print(xla_rng.format_effect(rows), flush=True)
   _write_json(dict(_environment(), micro=_MICRO.value,
                    config=config.to_dict() if config is not None else None, results=rows))
 
 
+def _collect_histories():
+  """``--collect_histories``: the per-epoch logs of --workdirs into the JSON --output."""
+  from tfvae.benchmarks import collect_histories  # pylint: disable=g-import-not-at-top
+  if not _WORKDIRS.value or not _OUTPUT.value:
+    raise app.UsageError("--collect_histories needs --workdirs=<workdir>,... and "
+                         "--output=<file.json>")
+  try:
+    result = collect_histories.write(_WORKDIRS.value, _OUTPUT.value, _KEYS.value)
+  except (OSError, KeyError) as e:
+    raise app.UsageError(e.args[0] if isinstance(e, KeyError) else str(e)) from e
+  print(f"wrote {_OUTPUT.value} ({len(result)} runs)")
+
+
 def main(argv):
   del argv
+  if _COLLECT_HISTORIES.value:
+    if _MICRO.value or _SUITE.value or _CONFIG.value is not None:
+      raise app.UsageError("--collect_histories gathers finished workdirs: not with "
+                           "--micro, --suite or --config")
+    return _collect_histories()
+  for name in ("workdirs", "keys"):
+    if flags.FLAGS[name].present:
+      raise app.UsageError(f"--{name} is an option of --collect_histories")
   if _MICRO.value and (_SUITE.value or _PROFILE.value):
     raise app.UsageError("--micro times one piece alone: not with --suite or --profile_ops")
+  for name in _MICRO_OPTIONS if not _MICRO.value else ():
+    if flags.FLAGS[name].present:
+      raise app.UsageError(f"--{name} is an option of --micro")
   if _MICRO.value:
+    mode = _check_micro_options(_CONFIG.value)
     quiet_tensorflow()
-    return _run_micro()
+    return _run_micro(mode)
   if _SUITE.value and (_PROFILE.value or _PROFILE_LOGDIR.value):
     raise app.UsageError("--profile_ops profiles one config: pass --config, not --suite")
   quiet_tensorflow()
