@@ -23,8 +23,8 @@ def get_config():
   config.dataset = dict(name="binarized_mnist", path="")
   config.train = dict(
       batch_size=100, epochs=20, learning_rate=1e-3, clipnorm=0.0, seed=0,
-      # XLA with explicit Philox draws (tfvae.random_ops): 1.3-1.6x the non-XLA step
-      # (tfvae-benchmark --micro=xla_rng --config=<this file> --config.train.jit_compile=True).
+      # XLA with explicit Philox draws (tfvae.random_ops) is faster here (docs/benchmarks.md;
+      # tfvae-benchmark --micro=xla_rng --config=<this file> --config.train.jit_compile=True).
       jit_compile=True, steps_per_execution=10, steps_per_epoch=0,
       precision="float32", early_stopping_patience=0, checkpoint_every=1,
       sample_every=1, validation_every=1, eval_batch_size=1000, verbose=1,

@@ -24,8 +24,8 @@ def get_config():
   config.dataset = dict(name="binarized_mnist", path="")
   config.train = dict(
       batch_size=100, epochs=20, learning_rate=1e-3, clipnorm=0.0, seed=0,
-      # XLA is ~1.6x slower here on CPU, even with explicit Philox draws
-      # (tfvae-benchmark --micro=xla_rng --config=<this file> --config.train.jit_compile=True).
+      # XLA is slower here on CPU, even with explicit Philox draws (docs/benchmarks.md;
+      # tfvae-benchmark --micro=xla_rng --config=<this file> --config.train.jit_compile=True).
       jit_compile=False, steps_per_execution=10, steps_per_epoch=0,
       precision="float32", early_stopping_patience=0, checkpoint_every=1,
       sample_every=1, validation_every=1, eval_batch_size=1000, verbose=1,

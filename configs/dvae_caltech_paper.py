@@ -87,10 +87,10 @@ Not given by the paper (choices of this config, not the paper's numbers):
 * ``train.epochs``, the bound's schedule and the step-size decay share
   ``FieldReference``s: ``--config.train.epochs=N`` stretches the decay and the bound's
   ramp to N epochs (the warm-ups keep the paper's 5 and 20 epochs).
-* Speed settings: ``precision="mixed_bfloat16"`` (matmuls on the CPU's AMX units) and
-  ``jit_compile=False``, the fastest of float32 / bf16 with and without XLA on the 2-core
-  CPU (docs/benchmarks.md, "The paper's architecture: train step on this CPU"); under
-  XLA the 100-sweep Gibbs loop alone runs about 2x slower on this CPU
+* Speed settings: ``precision="mixed_bfloat16"`` (bfloat16 matmuls on AMX or
+  AVX512-BF16 units) and ``jit_compile=False``, the fastest of float32 / bf16 with and
+  without XLA on the 2-core CPU (docs/benchmarks.md, "The paper's architecture: train
+  step on this CPU"), where XLA also slows the 100-sweep Gibbs loop alone
   (``tfvae-benchmark --micro=gibbs_loop --config=<this file>``). Variables, the RBM,
   its chains and every distribution stay float32.
 * ``validation_every=10``, ``checkpoint_every=100``, ``sample_every=500`` and

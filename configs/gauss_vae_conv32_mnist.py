@@ -20,8 +20,7 @@ def get_config():
   config.model.network = "conv32"
   config.model.latent_dim = 30
   config.dataset.name = "binarized_mnist_32"
-  # XLA is ~5x slower for these convolutions on CPU (measured 870-1080 vs
-  # 160-170 ms/step).
+  # XLA is slower for these convolutions on CPU (docs/benchmarks.md).
   config.train.jit_compile = False
   config.export.name = "gauss_vae_conv32_mnist"
   return config

@@ -7,8 +7,8 @@ baseline), from which it derives.
 
 ``off_diagonal_scale=0.01`` multiplies L*: Adam moves each of the head's 312k weights by
 about the learning rate per step whatever its gradient, which made the off-diagonal
-entries noise that trained slower than the diagonal baseline (train ELBO after 20 epochs:
--105.1 at scale 1, -99.2 at 0.1, -98.4 at 0.01; diagonal -99.9; docs/benchmarks.md).
+entries noise that trained slower than the diagonal baseline at larger scales (the
+20-epoch comparison of scales 1, 0.1 and 0.01 is in docs/benchmarks.md).
 """
 from tfvae.config_files import base_config
 

@@ -2,10 +2,9 @@
 model at a quarter of the report's widths.
 
 The report's sizes (``configs/*_seq_mnist_report.py``: VRNN 2 x 1500 LSTM with 300-unit
-networks, 32.6 M weights; LSTM baseline 2 x 2000 with 500-unit MLPs, 66.1 M) take 35 h
-and 43 h of training on the 2-CPU machine (docs/benchmarks.md, "VRNN report, section
-4.2"); every width is divided by 4 here (about 1/16 of the weights), which brings each
-run to about 3 h. Everything else is the report's: grayscale rows with a Gaussian
+networks; LSTM baseline 2 x 2000 with 500-unit MLPs) do not train in about 10 hours on
+the 2-CPU machine (docs/benchmarks.md, section 3c, has the measured step); every width
+is divided by 4 here (about 1/16 of the weights). Everything else is the report's: grayscale rows with a Gaussian
 output, batch 100, 60k iterations (LSTM 40k) with the learning-rate steps, no warm-up.
 Test: the whole test split, IWAE k = 100 for the latent-variable models (the LSTM's
 likelihood is exact), each paired with the LSTM on the same images.

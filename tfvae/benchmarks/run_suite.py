@@ -19,6 +19,7 @@ from typing import List, Optional
 
 import numpy as np
 
+from tfvae.benchmarks import machine
 from tfvae.benchmarks import report
 from tfvae.benchmarks import suites
 from tfvae.benchmarks.suites import get_suite
@@ -218,8 +219,7 @@ def run_suite(suite: str, repo_root: Optional[str], workdir: str, docs_dir: Opti
   os.makedirs(os.path.dirname(md), exist_ok=True)
   result = {"suite": name, "command": command or f"tfvae-benchmark --suite={suite}",
             "date": datetime.datetime.now().isoformat(timespec="seconds"),
-            "machine": {"cpus": os.cpu_count(), "platform": platform.platform(),
-                        "processor": platform.processor()},
+            "machine": machine.describe(),
             "versions": _versions(), "load_average_start": list(os.getloadavg()),
             "entries": [], "collected": bool(collect_only)}
   start = time.perf_counter()

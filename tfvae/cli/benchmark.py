@@ -42,12 +42,12 @@ with ``--profile_ops=N`` it then traces N train steps under the one variant name
 """
 import json
 import os
-import platform
 
 from absl import app
 from absl import flags
 from ml_collections import config_flags
 
+from tfvae.benchmarks import machine
 from tfvae.cli.common import apply_model_overrides
 from tfvae.cli.common import check_config_overrides, quiet_tensorflow, run_app
 
@@ -215,8 +215,7 @@ def _environment() -> dict:
   import tensorflow as tf  # pylint: disable=g-import-not-at-top
   import tensorflow_probability as tfp  # pylint: disable=g-import-not-at-top
   return {"command": " ".join(sys.argv),
-          "machine": {"cpus": os.cpu_count(), "platform": platform.platform(),
-                      "processor": platform.processor(), "load_average": os.getloadavg()},
+          "machine": machine.describe(load_average=True),
           "versions": {"tensorflow": tf.__version__, "keras": keras.__version__,
                        "tfp": tfp.__version__}}
 
@@ -390,8 +389,7 @@ def main(argv):
     print("\n" + op_profile.format_table(profile), flush=True)
   result = {
       "config": config.to_dict(), "command": " ".join(sys.argv),
-      "machine": {"cpus": os.cpu_count(), "platform": platform.platform(),
-                  "processor": platform.processor()},
+      "machine": machine.describe(),
       "versions": {"tensorflow": tf.__version__, "keras": keras.__version__,
                    "tfp": tfp.__version__},
       "baseline": base.variant if base else None,
