@@ -166,6 +166,9 @@ def test_mode_flags_that_would_be_ignored_are_refused(tmp_path):
       (["--workdir=w", "--category_grid=g.png"], "--category_grid does not apply to the "
        "likelihood"),
       (["--workdir=w", "--cluster_accuracy", "--toy_1d"], "separate runs"),
+      (["--workdir=w", "--relaxed_c=0.5", "--cluster_accuracy"], "separate runs"),
+      (["--workdir=w", "--relaxed_c=0.5", "--iwae_samples=5"],
+       "--iwae_samples does not apply to --relaxed_c"),
       ([], "--workdir is required"),
   ]:
     out = _evaluate(*args)

@@ -4,6 +4,7 @@
   tfvae-evaluate --workdir=runs/vae --max_examples=2000      # 2,000 evenly spaced images
   tfvae-evaluate --workdir=runs/dvae --log_z_method=ais --log_z_temperatures=2000
   tfvae-evaluate --workdir=runs/cp_vae --cluster_accuracy
+  tfvae-evaluate --workdir=runs/cp_vae --relaxed_c=0.5,1 --checkpoint=best
   tfvae-evaluate --workdir=runs/toy/cp_c2,runs/toy/vae --toy_1d --toy_figure=figure3.png
   tfvae-evaluate --compare=runs/iaf/eval_test.json,runs/vae/eval_test.json
 
@@ -22,6 +23,10 @@ Other modes, instead of the likelihood:
 * ``--toy_1d``: the 1-D toy's figures 3-4 and metrics (CP-VAE paper, sec. 5.1) into
   ``<workdir>/toy/``, for one or several comma-separated workdirs (``--toy_figure``
   stacks their histograms);
+* ``--relaxed_c=T1,T2``: a CP-VAE's one-sample test ELBO with the hard c of our bound
+  and with the relaxed c (Gumbel-softmax at each temperature) that the CP-VAE authors'
+  code scores the test split with, paired on the same z
+  (``tfvae.evaluation.relaxed_c``; default ``<workdir>/eval_relaxed_c_<split>.json``);
 * ``--compare=A.json,B.json``: the paired difference of two evaluations of the same
   examples (``tfvae.evaluation.paired_difference``); no workdir.
 """
@@ -85,6 +90,10 @@ _COMPARE = flags.DEFINE_list("compare", None, "A.json,B.json: paired difference 
                              "log-likelihoods of two evaluations of the same examples "
                              "(tfvae-evaluate or tfvae-benchmark JSONs, with their "
                              ".per_example.npy); no --workdir.")
+_RELAXED_C = flags.DEFINE_list("relaxed_c", None, "CP-VAE, instead of the likelihood: "
+                               "the one-sample ELBO with a relaxed c at these Gumbel-softmax "
+                               "temperatures (the authors' test estimator) beside the hard "
+                               "c of our bound, paired.")
 
 _LIKELIHOOD_FLAGS = ("split", "iwae_samples", "chunk_size", "batch_size", "max_examples",
                      "subset")
@@ -111,7 +120,7 @@ def _write_json(result: dict, path: str) -> str:
 
 def _compare():
   from tfvae.evaluation.paired_difference import compare_files  # pylint: disable=g-import-not-at-top
-  _refuse("--compare", ("workdir", "checkpoint", "cluster_accuracy", "toy_1d")
+  _refuse("--compare", ("workdir", "checkpoint", "cluster_accuracy", "toy_1d", "relaxed_c")
           + _LIKELIHOOD_FLAGS + _LOG_Z_FLAGS + _CLUSTER_FLAGS + _TOY_FLAGS)
   if len(_COMPARE.value) != 2:
     raise app.UsageError(f"--compare takes two JSON paths, A.json,B.json; got "
@@ -154,6 +163,20 @@ def _toy_1d(workdirs):
     print(f"wrote {write_png(_TOY_FIGURE.value, stacked_histograms(images))}")
 
 
+def _relaxed_c(workdir: str):
+  from tfvae.evaluation.relaxed_c import evaluate_relaxed_c  # pylint: disable=g-import-not-at-top
+  try:
+    temperatures = [float(t) for t in _RELAXED_C.value]
+  except ValueError:
+    raise app.UsageError(f"--relaxed_c takes temperatures, got {_RELAXED_C.value}") from None
+  if not temperatures or min(temperatures) <= 0:
+    raise app.UsageError(f"--relaxed_c temperatures must be > 0, got {_RELAXED_C.value}")
+  result = evaluate_relaxed_c(workdir, temperatures, split=_SPLIT.value,
+                              checkpoint=_CHECKPOINT.value)
+  output = _OUTPUT.value or os.path.join(workdir, f"eval_relaxed_c_{_SPLIT.value}.json")
+  print(f"wrote {_write_json(result, output)}")
+
+
 def _likelihood(workdir: str):
   from tfvae.evaluation import dvae_likelihood  # pylint: disable=g-import-not-at-top
   from tfvae.evaluation.run_evaluation import evaluate_run, write_json  # pylint: disable=g-import-not-at-top
@@ -192,13 +215,16 @@ def main(argv):
     return _compare()  # JSON files only: no TensorFlow
   if not _WORKDIR.value:
     raise app.UsageError("--workdir is required (or --compare=A.json,B.json)")
-  if _CLUSTERS.value and _TOY.value:
-    raise app.UsageError("--cluster_accuracy and --toy_1d are separate runs")
+  if sum(bool(v) for v in (_CLUSTERS.value, _TOY.value, _RELAXED_C.value)) > 1:
+    raise app.UsageError("--cluster_accuracy, --toy_1d and --relaxed_c are separate runs")
   # Flags the chosen mode would ignore are refused before TensorFlow loads.
   if _TOY.value:
     _refuse("--toy_1d", _LIKELIHOOD_FLAGS + _LOG_Z_FLAGS + _CLUSTER_FLAGS + ("output",))
   elif _CLUSTERS.value:
     _refuse("--cluster_accuracy", _LIKELIHOOD_FLAGS + _LOG_Z_FLAGS + _TOY_FLAGS)
+  elif _RELAXED_C.value:
+    _refuse("--relaxed_c", tuple(f for f in _LIKELIHOOD_FLAGS if f != "split")
+            + _LOG_Z_FLAGS + _CLUSTER_FLAGS + _TOY_FLAGS)
   else:
     _refuse("the likelihood (no --cluster_accuracy or --toy_1d)",
             _CLUSTER_FLAGS + _TOY_FLAGS)
@@ -207,6 +233,8 @@ def main(argv):
     return _toy_1d([w for w in _WORKDIR.value.split(",") if w])
   if _CLUSTERS.value:
     return _cluster_accuracy(_WORKDIR.value)
+  if _RELAXED_C.value:
+    return _relaxed_c(_WORKDIR.value)
   return _likelihood(_WORKDIR.value)
 
 
