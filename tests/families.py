@@ -1,103 +1,44 @@
 """One tiny config per registered model family, for tests that run every family.
 
-``FAMILIES`` maps a family name (the registry name, or ``gaussian_vae_<posterior>`` for the
-four posteriors of the Gaussian VAE) to a function returning its ``ml_collections``
-config: the keys of the real config in ``configs/`` with the smallest nets, batch 8 and
-datasets available offline (embedded binarized MNIST, the shipped architectures, the toy;
+``MODELS`` maps a family name (the registry name, or ``gaussian_vae_<posterior>`` for the
+four posteriors of the Gaussian VAE) to its ``(model, dataset)`` settings, gathered from
+each family's ``tests/models/<family>/tiny_configs.py``; ``family_config(name)`` makes
+the ``ml_collections`` config: the keys of the real config in ``configs/`` with the
+smallest nets, batch 8 and datasets available offline (embedded binarized MNIST, the shipped architectures, the toy;
 the stroke families read ``../shared/data/strokes`` beside the repo).
 
 ``build_family(name, precision)`` builds it exactly as the trainer does
 (``tfvae.training.trainer.build``); ``endpoint_inputs`` makes valid inputs for any
 serving signature of a built model.
 """
+import importlib
 import json
-import os
 from unittest import mock
 
 import ml_collections
 import numpy as np
 import tensorflow as tf
 
-REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-SHEEP = os.path.join(os.path.dirname(REPO_ROOT), "shared", "data", "strokes",
-                     "aaron_sheep_flat.npz")
+from tests.tiny_datasets import REPO_ROOT, SHEEP  # noqa: F401  (re-exported)
+
 BATCH = 8
 
-_MNIST = dict(name="binarized_mnist")
-_SEQ_MNIST = dict(name="seq_mnist", source="binarized_mnist", binarize="none", idx_dir="")
-_SHEEP = dict(name="strokes", path=SHEEP, max_length=8, normalize="scale", long="truncate")
-_TOY = dict(name="toy_two_gaussians", num_train=400, num_valid=100, num_test=100, seed=0)
-_ARCHITECTURES = dict(name="architectures", max_length=8, train_stride=8,
-                      sources=("applications",), num_random=0, random_seed=0)
 
-# Recurrent families: one tiny VRNN / LSTM body; `while` loops keep trace time flat.
-_RNN = dict(rnn_units=8, num_layers=1, activation="relu", loop="while")
-_VRNN = dict(_RNN, latent_dim=2, phi_x_sizes=(8,), phi_z_sizes=(8,), prior_sizes=(8,),
-             encoder_sizes=(8,), decoder_sizes=(8,), kl_discount=1.0)
-_GATED = dict(latent_dim=3, hidden_sizes=(8,), likelihood="bernoulli", min_scale=1e-4)
-_PSEUDO = dict(pseudo_inputs_mean=0.05, pseudo_inputs_stddev=0.01,
-               pseudo_inputs_range=(0.0, 1.0))
-_MULTISAMPLE = dict(latent_dim=3, network="mlp", hidden_sizes=(8,), activation="relu",
-                    likelihood="bernoulli", num_latent_samples=1)
+def _gather_tiny_configs() -> dict:
+  """``TINY`` of every ``tests/models/<family>/tiny_configs.py``, one test package per
+  model family of ``tfvae/models``: a new family adds its tiny configs there."""
+  import tfvae.models  # pylint: disable=g-import-not-at-top
+  models = {}
+  for family in tfvae.models.FAMILIES:
+    module = importlib.import_module(f"tests.models.{family}.tiny_configs")
+    overlap = set(models) & set(module.TINY)
+    if overlap:
+      raise ValueError(f"tiny config names defined twice: {sorted(overlap)}")
+    models.update(module.TINY)
+  return models
 
-MODELS = {
-    "gaussian_vae_diag": (dict(name="gaussian_vae", latent_dim=3, hidden_sizes=(8,),
-                               activation="relu", likelihood="bernoulli", posterior="diag",
-                               posterior_kwargs={}), _MNIST),
-    "gaussian_vae_full_cov": (dict(name="gaussian_vae", latent_dim=3, hidden_sizes=(8,),
-                                   activation="relu", likelihood="bernoulli",
-                                   posterior="full_cov", posterior_kwargs={}), _MNIST),
-    "gaussian_vae_planar": (dict(name="gaussian_vae", latent_dim=3, hidden_sizes=(8,),
-                                 activation="relu", likelihood="bernoulli", posterior="planar",
-                                 posterior_kwargs=dict(num_flows=2, amortized=True)), _MNIST),
-    "gaussian_vae_iaf": (dict(name="gaussian_vae", latent_dim=3, hidden_sizes=(8,),
-                              activation="relu", likelihood="bernoulli", posterior="iaf",
-                              posterior_kwargs=dict(num_steps=2, context_size=3,
-                                                    hidden_sizes=(8,), activation="elu",
-                                                    gate_bias=1.0)), _MNIST),
-    "sequence_vae": (dict(name="sequence_vae", latent_dim=3, encoder_units=8,
-                          encoder_hidden_sizes=(), decoder_hidden_sizes=(8,), decoder_units=8,
-                          activation="relu", feature_likelihood="sigmoid", feature_stddev=0.1,
-                          posterior="diag", posterior_kwargs={}, unroll=False),
-                     _ARCHITECTURES),
-    "vrnn": (dict(_VRNN, name="vrnn", output="pen_gmm", num_components=2), _SHEEP),
-    "lstm_baseline": (dict(_RNN, name="lstm_baseline", output="bernoulli", num_components=1,
-                           input_sizes=(8,), output_sizes=(8,), num_layers=2), _SEQ_MNIST),
-    "gmvrnn_gumbel": (dict(_VRNN, name="gmvrnn_gumbel", output="pen_gmm", num_components=2,
-                           latent_components=2, sampling="relaxed",
-                           initial_temperature=1.0), _SHEEP),
-    "gmvrnn_variational": (dict(_VRNN, name="gmvrnn_variational", output="pen_gmm",
-                                num_components=2, w_dim=2, latent_components=2,
-                                num_samples=1, gm_sizes=(8,), kl_estimator="eq19"),
-                           _SHEEP),
-    "discrete_vae": (dict(name="discrete_vae", rbm_sides=(3, 3), rbm_couplings=True,
-                          rbm_chains=8, rbm_gibbs_steps=2, rbm_rao_blackwell=True,
-                          rbm_weight_scale=0.01, posterior_groups=2, posterior_hidden=(8,),
-                          posterior_logit_bounds=(2.0, 3.0),
-                          smoothing="spike_and_exponential", beta=2.0, beta_trainable=True,
-                          beta_cap=2.0, continuous_layers=1, continuous_dim=3,
-                          continuous_posterior_hidden=(8,), prior_hidden=(8,),
-                          prior_sharing="none", decoder_hidden=(), likelihood="bernoulli",
-                          activation="relu", norm="laplacian", sample_gibbs_steps=5,
-                          figure_gibbs_steps=2, figure_chains=2, figure_group=2), _MNIST),
-    "cp_vae": (dict(name="cp_vae", num_categories=2, latent_dim=2, hidden_sizes=(8,),
-                    likelihood="gaussian", temperature=0.5, generation_prior="aggregated",
-                    prior_init_stddev=1.0, min_scale=1e-4, warm_up_categorical_kl=True),
-               _TOY),
-    "gated_vae": (dict(_GATED, name="gated_vae"), _MNIST),
-    "mog_prior_vae": (dict(_GATED, name="mog_prior_vae", num_components=3,
-                           prior_init_stddev=1.0), _MNIST),
-    "vamp_prior_vae": (dict(_GATED, **_PSEUDO, name="vamp_prior_vae", num_pseudo_inputs=3),
-                       _MNIST),
-    "hvae": (dict(_GATED, name="hvae", top_latent_dim=2), _MNIST),
-    "hvae_vamp_prior": (dict(_GATED, **_PSEUDO, name="hvae_vamp_prior", top_latent_dim=2,
-                             num_pseudo_inputs=3), _MNIST),
-    "cg_bpef_vae": (dict(_MULTISAMPLE, name="cg_bpef_vae", order=3, grid_points=11,
-                         temperature=1.0, learn_prior=True), _MNIST),
-    "cat_vae": (dict(_MULTISAMPLE, name="cat_vae", num_categories=3, temperature=1.0),
-                _MNIST),
-    "gauss_vae_baseline": (dict(_MULTISAMPLE, name="gauss_vae_baseline"), _MNIST),
-}
+
+MODELS = _gather_tiny_configs()
 NAMES = tuple(MODELS)
 
 
