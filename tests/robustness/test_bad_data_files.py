@@ -2,7 +2,7 @@
 ``ValueError`` naming the file (and key or element) and what was expected.
 
 Per loader: non-finite values, values out of range, wrong dtypes, wrong shapes,
-mismatched lengths and empty splits (issue 21, "Data loaders").
+mismatched lengths and empty splits.
 """
 import os
 import re
