@@ -15,6 +15,8 @@ EVAL = dict(iwae_samples=5000, eval_examples=0, speed_steps=0, eval_checkpoint="
             report_terms=("kl",))
 WHOLE_KL_WARM_UP = {"model.warm_up_categorical_kl": True}
 C500 = {"model.num_pseudo_inputs": 500}
+# The prior of the authors' code: random (means U[0, 1), variances 4 to 7), never trained.
+REFERENCE_PRIOR = {"model.prior_init": "reference_uniform", "model.prior_trainable": False}
 
 
 def _entry(name, config, overrides, paired_with="cp_c10"):
@@ -38,4 +40,7 @@ def get_suite():
              paired_with="vp_c10"),
       _entry("hvp_c500", "configs/hvp_c10_mnist.py", dict(BUDGET, **C500),
              paired_with="hvp_c10"),
+      # A controlled run: cp_c10 with the fixed random prior of the authors' code.
+      _entry("cp_c10_ref_prior", "configs/cp_vae_c10_mnist.py",
+             dict(BUDGET, **WHOLE_KL_WARM_UP, **REFERENCE_PRIOR)),
   ]

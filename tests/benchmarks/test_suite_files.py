@@ -24,6 +24,7 @@ from tfvae.config_files import load_config_file
 BEFORE = os.path.join(os.path.dirname(__file__), "data", "suites_before_move.json")
 NEW_FIELDS = ("speed_target", "flops_target")  # were SPEED_TARGETS and report.py's 40 %
 NEW_SUITES = ("vrnn_report",)  # added after the move
+NEW_ENTRIES = {"lavda_table1_paper": ("cp_c10_ref_prior",)}  # appended after the move
 
 
 def _before():
@@ -35,7 +36,7 @@ def test_the_suite_files_define_what_the_old_module_did():
   before = _before()
   assert suites.suite_names() == sorted(set(before["suites"]) | set(NEW_SUITES))
   for name, old_entries in before["suites"].items():
-    entries = suites.get_suite(name)
+    entries = [e for e in suites.get_suite(name) if e.name not in NEW_ENTRIES.get(name, ())]
     assert [e.name for e in entries] == [e["name"] for e in old_entries], name
     for entry, old in zip(entries, old_entries):
       new = json.loads(json.dumps(dataclasses.asdict(entry)))

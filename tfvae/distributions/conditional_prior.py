@@ -91,24 +91,40 @@ def sample_mixture(loc, scale, categories, seed):
 class ConditionalGaussianPrior(keras.layers.Layer):
   """K trainable diagonal Gaussians p(z|c_k) = N(mu_k, diag sigma_k^2) (eq. 5).
 
-  sigma = softplus(raw) + ``min_scale``; means start at N(0, ``init_loc_stddev``^2) (distinct
-  starts break the symmetry between components), scales at 1.
+  sigma = softplus(raw) + ``min_scale``. ``init="normal"``: means start at
+  N(0, ``init_loc_stddev``^2) (distinct starts break the symmetry between components),
+  scales at 1. ``init="reference_uniform"``: the CP-VAE authors' code, means ~ U[0, 1) and
+  log-variances 2 log(1 + exp(u / 2)) with u ~ U[0, 1) (variances 4 to 7).
+  ``trainable=False`` keeps them at their start (that code never trains its prior).
   """
 
+  INITS = ("normal", "reference_uniform")
+
   def __init__(self, num_components: int, latent_dim: int, init_loc_stddev: float = 1.0,
-               min_scale: float = 1e-4, seed: int = 0, **kwargs):
+               min_scale: float = 1e-4, seed: int = 0, init: str = "normal",
+               trainable_params: bool = True, **kwargs):
     kwargs.setdefault("dtype", "float32")
     super().__init__(**kwargs)
+    if init not in self.INITS:
+      raise ValueError(f"prior init must be one of {self.INITS}, got {init!r}")
     self.num_components = int(num_components)
     self.latent_dim = int(latent_dim)
     self.min_scale = float(min_scale)
     shape = (self.num_components, self.latent_dim)
-    self.loc = self.add_weight(
-        shape=shape, dtype="float32", name="loc",
-        initializer=keras.initializers.RandomNormal(stddev=init_loc_stddev, seed=seed))
-    self.raw_scale = self.add_weight(
-        shape=shape, dtype="float32", name="raw_scale",
-        initializer=keras.initializers.Constant(float(np.log(np.expm1(1.0 - min_scale)))))
+    if init == "normal":
+      loc_init = keras.initializers.RandomNormal(stddev=init_loc_stddev, seed=seed)
+      raw_init = keras.initializers.Constant(float(np.log(np.expm1(1.0 - min_scale))))
+    else:
+      rng = np.random.default_rng(seed)
+      loc_values = rng.uniform(0.0, 1.0, shape).astype(np.float32)
+      log_var = 2.0 * np.log1p(np.exp(0.5 * rng.uniform(0.0, 1.0, shape)))
+      raw_values = np.log(np.expm1(np.exp(0.5 * log_var) - min_scale)).astype(np.float32)
+      loc_init = keras.initializers.Constant(loc_values)
+      raw_init = keras.initializers.Constant(raw_values)
+    self.loc = self.add_weight(shape=shape, dtype="float32", name="loc",
+                               initializer=loc_init, trainable=bool(trainable_params))
+    self.raw_scale = self.add_weight(shape=shape, dtype="float32", name="raw_scale",
+                                     initializer=raw_init, trainable=bool(trainable_params))
 
   def loc_and_scale(self):
     """``(mu [K, D], sigma [K, D])`` in float32."""

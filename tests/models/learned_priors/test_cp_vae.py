@@ -199,3 +199,30 @@ def test_serving_endpoints_are_deterministic_and_checked():
   with pytest.raises(tf.errors.InvalidArgumentError):
     endpoints["sample"][0](tf.constant(-1), tf.constant(0))
   assert endpoints["reconstruct"][0](_data(3))["probs"].shape == (3, X)
+
+
+def test_the_reference_codes_fixed_random_prior():
+  """prior_init="reference_uniform": means in [0, 1), variances exp(2 log(1 + e^{u/2}))
+  in [4, 7); with prior_trainable=False a training step leaves them where they started."""
+  model = _model(prior_init="reference_uniform", prior_trainable=False)
+  model.compile(optimizer=keras.optimizers.Adam(0.1))
+  x = _data(32)
+  model(x)
+  loc, scale = (v.numpy() for v in model.prior.loc_and_scale())
+  assert loc.min() >= 0.0 and loc.max() < 1.0 and loc.std() > 0.1
+  assert 4.0 - 1e-3 <= (scale**2).min() and (scale**2).max() < 7.0 + 1e-3
+  assert not any(v is model.prior.loc or v is model.prior.raw_scale
+                 for v in model.trainable_variables)
+  model.fit(x, epochs=1, batch_size=8, verbose=0)
+  np.testing.assert_array_equal(model.prior.loc_and_scale()[0].numpy(), loc)
+  trained = _model()  # the default prior is trained
+  trained.compile(optimizer=keras.optimizers.Adam(0.1))
+  trained(x)
+  start = trained.prior.loc.numpy().copy()
+  trained.fit(x, epochs=1, batch_size=8, verbose=0)
+  assert np.abs(trained.prior.loc.numpy() - start).max() > 1e-3
+
+
+def test_an_unknown_prior_init_is_refused():
+  with pytest.raises(ValueError, match="prior init must be one of"):
+    _model(prior_init="uniform")

@@ -68,7 +68,8 @@ class CPVAE(GatedLatentModel):
                temperature: float = 0.5, generation_prior: str = "aggregated",
                prior_init_stddev: float = 0.1, min_scale: float = 1e-4,
                warm_up_categorical_kl: bool = True, decoder_uses_c: bool = True,
-               straight_through: bool = False, seed: int = 0, **kwargs):
+               straight_through: bool = False, prior_init: str = "normal",
+               prior_trainable: bool = True, seed: int = 0, **kwargs):
     super().__init__(seed=seed, **kwargs)
     if generation_prior not in GENERATION_PRIORS:
       raise ValueError(f"generation_prior must be one of {GENERATION_PRIORS}, "
@@ -91,9 +92,13 @@ class CPVAE(GatedLatentModel):
     self.category_head = keras.layers.Dense(self.num_categories, name="category_logits")
     self.posterior = DiagonalGaussianPosterior(self.latent_dim, min_scale=min_scale,
                                                name="posterior")
+    #: ``prior_init="reference_uniform", prior_trainable=False``: the prior of the
+    #: authors' code (random, never trained); the paper describes a learned prior.
     self.prior = ConditionalGaussianPrior(self.num_categories, self.latent_dim,
                                           init_loc_stddev=prior_init_stddev,
-                                          min_scale=min_scale, seed=self.seed, name="prior")
+                                          min_scale=min_scale, seed=self.seed,
+                                          init=prior_init,
+                                          trainable_params=prior_trainable, name="prior")
     self._build_decoder(self.hidden_sizes, likelihood)
     #: Gumbel-softmax temperature; schedules assign to it by name.
     self.temperature = self.add_weight(
