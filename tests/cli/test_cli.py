@@ -79,18 +79,24 @@ def test_benchmark_resume_keeps_the_finished_run(tmp_path):
   shutil.copytree(os.path.join(REPO_ROOT, "configs"), repo / "configs")
   (repo / "docs").mkdir()  # a checkout: its docs/benchmarks.md gets the suite's block
   (repo / "docs" / "benchmarks.md").write_text("# Benchmarks\n")
-  args = ["--suite=quick", "--entries=vae_diag", f"--repo_root={repo}",
-          f"--workdir={tmp_path / 'runs'}"]
+  suite = tmp_path / "tiny.py"  # one small entry: the resume logic, not the budget
+  suite.write_text(
+      "def get_suite():\n"
+      "  return [dict(name='vae_diag', config='configs/vae_binarized_mnist.py',\n"
+      "               overrides={'train.epochs': 2, 'train.steps_per_epoch': 10,\n"
+      "                          'train.verbose': 0, 'export.enabled': False},\n"
+      "               iwae_samples=2, eval_examples=100, speed_steps=0)]\n")
+  args = [f"--suite={suite}", f"--repo_root={repo}", f"--workdir={tmp_path / 'runs'}"]
   def row():
-    with open(tmp_path / "runs" / "quick" / "vae_diag.json") as f:
+    with open(tmp_path / "runs" / "tiny" / "vae_diag.json") as f:
       return json.load(f)
   out = _run("benchmark.py", *args)
   assert out.returncode == 0, out.stderr[-3000:]
-  assert len(row()["epoch_seconds"]) == 3
+  assert len(row()["epoch_seconds"]) == 2
   out = _run("benchmark.py", *args, "--resume")
   assert out.returncode == 0, out.stderr[-3000:]
-  assert row()["epoch_seconds"] == [] and row()["test"]["examples"] == 1000
-  assert "tfvae-benchmark:quick:begin" in (repo / "docs" / "benchmarks.md").read_text()
+  assert row()["epoch_seconds"] == [] and row()["test"]["examples"] == 100
+  assert "tfvae-benchmark:tiny:begin" in (repo / "docs" / "benchmarks.md").read_text()
 
 
 def test_default_export_lives_with_its_run(tmp_path):
