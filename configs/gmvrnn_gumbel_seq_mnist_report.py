@@ -7,19 +7,17 @@ sizes"); 5 components per step and the temperature schedule of
   tfvae-train --config=configs/gmvrnn_gumbel_seq_mnist_report.py \\
       --workdir=runs/gmvrnn_gumbel_report --config.dataset.idx_dir=../shared/data/mnist
 """
-from tfvae.config_files import base_config
+import os
+
+from tfvae.config_files import base_config, load_module_file
 
 
 def get_config():
-  report = base_config(__file__, "vrnn_seq_mnist_report")
+  protocol = load_module_file(
+      os.path.join(os.path.dirname(os.path.abspath(__file__)), "vrnn_seq_mnist_report.py"))
   config = base_config(__file__, "gmvrnn_gumbel_seq_mnist")
-  for key in ("output", "latent_dim", "rnn_units", "num_layers", "phi_x_sizes",
-              "phi_z_sizes", "prior_sizes", "encoder_sizes", "decoder_sizes"):
-    config.model[key] = report.model[key]
-  config.dataset = report.dataset
-  temperature = config.train.schedules["temperature"]
-  config.train = report.train
-  config.train.schedules = {"temperature": temperature}
-  config.eval.update(iwae_samples=100)
+  protocol.apply_report_protocol(
+      config, protocol.get_config(),
+      schedules={"temperature": config.train.schedules["temperature"].to_dict()})
   config.export.name = "gmvrnn_gumbel_seq_mnist_report"
   return config

@@ -6,17 +6,15 @@ section 4.2 protocol: the sizes, data, iterations and learning-rate steps of
   tfvae-train --config=configs/gmvrnn_variational_seq_mnist_report.py \\
       --workdir=runs/gmvrnn_variational_report --config.dataset.idx_dir=../shared/data/mnist
 """
-from tfvae.config_files import base_config
+import os
+
+from tfvae.config_files import base_config, load_module_file
 
 
 def get_config():
-  report = base_config(__file__, "vrnn_seq_mnist_report")
+  protocol = load_module_file(
+      os.path.join(os.path.dirname(os.path.abspath(__file__)), "vrnn_seq_mnist_report.py"))
   config = base_config(__file__, "gmvrnn_variational_seq_mnist")
-  for key in ("output", "latent_dim", "rnn_units", "num_layers", "phi_x_sizes",
-              "phi_z_sizes", "prior_sizes", "encoder_sizes", "decoder_sizes"):
-    config.model[key] = report.model[key]
-  config.dataset = report.dataset
-  config.train = report.train
-  config.eval.update(iwae_samples=100)
+  protocol.apply_report_protocol(config, protocol.get_config())
   config.export.name = "gmvrnn_variational_seq_mnist_report"
   return config

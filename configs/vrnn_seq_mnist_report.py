@@ -26,6 +26,23 @@ LR_STEPS = dict(kind="piecewise", start=1e-4, boundaries=(20000, 40000),
                 values=(3e-5, 3e-6), unit="step")
 
 
+#: Model keys a mixture VRNN takes from this config ("with the VRNN's sizes").
+SHARED_MODEL_KEYS = ("output", "latent_dim", "rnn_units", "num_layers", "phi_x_sizes",
+                     "phi_z_sizes", "prior_sizes", "encoder_sizes", "decoder_sizes")
+
+
+def apply_report_protocol(config, report, schedules=None):
+  """``config`` (a GMVRNN config) at the section 4.2 protocol of ``report`` (this
+  config): its sizes, data and training; ``schedules`` of the model kept as given."""
+  for key in SHARED_MODEL_KEYS:
+    config.model[key] = report.model[key]
+  config.dataset = report.dataset
+  config.train = report.train
+  config.train.schedules = dict(schedules or {})
+  config.eval.update(iwae_samples=100)
+  return config
+
+
 def get_config():
   config = base_config(__file__, "vrnn_seq_mnist")
   config.model.update(output="gaussian", latent_dim=2, rnn_units=1500, num_layers=2,
