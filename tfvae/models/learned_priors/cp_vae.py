@@ -152,8 +152,13 @@ class CPVAE(GatedLatentModel):
     """pi(x): q(c|x), ``[batch, K]``."""
     return tf.nn.softmax(self.encode_all(x)[0], axis=-1)
 
-  def sample_c(self, logits, seed, training):
-    """Relaxed one-hot c (Gumbel-softmax) in training, a hard one-hot draw otherwise."""
+  def sample_c(self, logits, seed, training, temperature=None):
+    """Relaxed one-hot c (Gumbel-softmax at the model's temperature) in training, a hard
+    one-hot draw otherwise; a given ``temperature`` draws a relaxed c at it, in training
+    or not (the test estimator of the authors' code: relaxed_c_estimator)."""
+    if temperature is not None:
+      return tfd.RelaxedOneHotCategorical(float(temperature), logits=logits).sample(
+          seed=seed)
     if training:
       relaxed = tfd.RelaxedOneHotCategorical(self.temperature, logits=logits).sample(
           seed=seed)
@@ -166,12 +171,13 @@ class CPVAE(GatedLatentModel):
     return tf.one_hot(index, self.num_categories, dtype=tf.float32)
 
   # ------------------------------------------------------------------- maths
-  def per_example_terms(self, x, seed, training=False):
-    """``A, B1, B2`` per example (eq. 7-9) plus the posterior pieces."""
+  def per_example_terms(self, x, seed, training=False, c_temperature=None):
+    """``A, B1, B2`` per example (eq. 7-9) plus the posterior pieces; c as
+    ``sample_c(..., temperature=c_temperature)``."""
     seed_z, seed_c = tfp.random.split_seed(seed, 2)
     logits, q_z = self.encode_all(x)
     z = q_z.sample(seed=seed_z)
-    c = self.sample_c(logits, seed_c, training)
+    c = self.sample_c(logits, seed_c, training, c_temperature)
     reconstruction = self.decode(z, c).log_prob(x)
     b1 = categorical_kl_to_uniform(logits)
     b2 = self.prior.expected_kl(tf.nn.softmax(logits, axis=-1), q_z.mean(), q_z.stddev())

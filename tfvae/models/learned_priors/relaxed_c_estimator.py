@@ -10,27 +10,11 @@ same z, so the two estimators can be compared paired on one checkpoint.
 """
 from typing import Optional
 
-import tensorflow as tf
-import tensorflow_probability as tfp
-
-from tfvae.distributions.conditional_prior import categorical_kl_to_uniform
-
-tfd = tfp.distributions
-
 
 def relaxed_c_elbo(model, x, seed, temperature: Optional[float] = None):
   """Per-example A - B1 - B2 of ``model`` (a CP-VAE) on ``x`` ``[B, D]``: the decoder
   gets c ~ RelaxedOneHotCategorical(temperature, q(c|x)), or a hard one-hot draw for
   ``temperature=None`` (the bound of ``loss_terms``). z ~ q(z|x) with ``seed``."""
-  seed_z, seed_c = tfp.random.split_seed(seed, 2)
-  logits, q_z = model.encode_all(x)
-  z = q_z.sample(seed=seed_z)
-  if temperature is None:
-    index = tf.random.stateless_categorical(logits, 1, seed=seed_c)[:, 0]
-    c = tf.one_hot(index, model.num_categories, dtype=tf.float32)
-  else:
-    c = tfd.RelaxedOneHotCategorical(float(temperature), logits=logits).sample(seed=seed_c)
-  reconstruction = model.decode(z, c).log_prob(x)
-  b1 = categorical_kl_to_uniform(logits)
-  b2 = model.prior.expected_kl(tf.nn.softmax(logits, axis=-1), q_z.mean(), q_z.stddev())
+  reconstruction, b1, b2, _, _ = model.per_example_terms(x, seed, training=False,
+                                                         c_temperature=temperature)
   return reconstruction - b1 - b2
