@@ -198,23 +198,16 @@ def run_entry(entry, workdir: str, repo_root: str, shared_data: str = "",
 
 
 def _flop_rate(config, batch: int, shared_data: str) -> dict:
-  """Training FLOP/s of a one-hidden-layer MLP VAE at ``batch`` (config settings) and
-  the fp32 matmul peak measured in the same process."""
+  """Training FLOP/s of ``config``'s step at ``batch`` (its own settings; matmul FLOPs
+  counted from the traced step) and the fp32 matmul peak measured in the same process."""
   from tfvae.benchmarks import throughput  # pylint: disable=g-import-not-at-top
-  hidden = tuple(config.model.hidden_sizes)
-  if config.model.name != "gaussian_vae" or len(hidden) != 1:
-    raise ValueError("FLOP/s is computed for one-hidden-layer Gaussian VAEs only")
   config = apply_overrides(config, {"train.batch_size": batch}, shared_data)
   settings = throughput.config_settings(config)
   spe = int(settings["steps_per_execution"])
   m = throughput.measure(config, f"config_batch{batch}", -(-100 // spe) * spe, windows=3,
-                         settings=settings)
-  per_example = throughput.mlp_vae_train_flops(784, hidden[0], int(config.model.latent_dim))
-  peak = throughput.matmul_peak_gflops()
-  gflops = m.examples_per_sec * per_example / 1e9
-  return {"batch_size": batch, "examples_per_sec": m.examples_per_sec,
-          "flops_per_example": per_example, "gflops": gflops,
-          "matmul_peak_gflops_fp32": peak, "fraction_of_peak": gflops / peak}
+                         settings=settings, count_flops=True)
+  return dict(throughput.flop_rate(m, throughput.matmul_peak_gflops()),
+              batch_size=batch, examples_per_sec=m.examples_per_sec)
 
 
 def main(argv):

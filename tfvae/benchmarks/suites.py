@@ -30,7 +30,7 @@ class Entry:
   paired_with: str = ""  # entry of the same suite: paired NLL difference on the same examples
   speed_steps: int = 50  # steps per timed window of the speed comparison (0 = skip)
   speed_overrides: Dict[str, object] = dataclasses.field(default_factory=dict)
-  flops_batch: int = 0  # MLP VAEs: also report FLOP/s at this batch vs the matmul peak
+  flops_batch: int = 0  # also report the step's FLOP/s at this batch vs the matmul peak
   report_terms: tuple = ()  # extra test loss terms shown in the markdown table
   # "suite:entry" whose finished workdir is copied in first, so training resumes from
   # its last checkpoint (the row's budget then counts both runs; see run_entry).

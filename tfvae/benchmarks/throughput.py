@@ -8,7 +8,7 @@ Keras' own Adam update).
 """
 import dataclasses
 import time
-from typing import Dict, List
+from typing import Dict, List, Optional
 
 import keras
 import numpy as np
@@ -46,6 +46,7 @@ class Measurement:
   window_seconds: List[float]
   batch_size: int
   steps_per_window: int
+  flops_per_example: Optional[float] = None  # matmul FLOPs of the traced step (count_flops)
 
 
 def _configure(config, settings):
@@ -121,14 +122,20 @@ class TrainLoop:
 
 
 def measure(config, variant: str, steps_per_window: int = 200, windows: int = 5,
-            seed: int = 0, settings: Dict[str, object] = None) -> Measurement:
+            seed: int = 0, settings: Dict[str, object] = None,
+            count_flops: bool = False) -> Measurement:
   """Trains ``windows`` + 1 windows of ``steps_per_window`` steps; the first is warm-up.
 
-  ``variant`` and ``settings`` as in ``TrainLoop``.
+  ``variant`` and ``settings`` as in ``TrainLoop``. ``count_flops``: also count the
+  matmul FLOPs per example of the model's train step (``flop_count``).
   """
   loop = TrainLoop(config, variant, steps_per_window, seed, settings)
+  flops = None
   try:
     times = loop.run(steps_per_window, windows + 1)
+    if count_flops:
+      from tfvae.benchmarks import flop_count  # pylint: disable=g-import-not-at-top
+      flops = flop_count.train_flops_per_example(loop.model, next(iter(loop.data)))
   finally:
     loop.close()
   timed = times[1:]
@@ -137,7 +144,15 @@ def measure(config, variant: str, steps_per_window: int = 200, windows: int = 5,
                      examples_per_sec=float(batch * steps_per_window / np.median(timed)),
                      compile_seconds=float(times[0] - np.median(timed)),
                      window_seconds=[float(t) for t in times],
-                     batch_size=batch, steps_per_window=steps_per_window)
+                     batch_size=batch, steps_per_window=steps_per_window,
+                     flops_per_example=flops)
+
+
+def flop_rate(m: Measurement, peak_gflops: float) -> dict:
+  """Achieved GFLOP/s of a ``count_flops`` measurement and its share of ``peak_gflops``."""
+  gflops = m.examples_per_sec * m.flops_per_example / 1e9
+  return {"flops_per_example": m.flops_per_example, "gflops": gflops,
+          "matmul_peak_gflops_fp32": peak_gflops, "fraction_of_peak": gflops / peak_gflops}
 
 
 def matmul_peak_gflops(n: int = 2048, repeats: int = 10, dtype=tf.float32) -> float:
@@ -159,9 +174,3 @@ def matmul_peak_gflops(n: int = 2048, repeats: int = 10, dtype=tf.float32) -> fl
     best = min(best, time.perf_counter() - start)
   return 2.0 * n**3 * repeats / best / 1e9
 
-
-def mlp_vae_train_flops(input_size: int, hidden: int, latent: int) -> float:
-  """FLOPs of one MLP-VAE training example (forward x3 for backward; matmuls only)."""
-  forward = 2 * (input_size * hidden + hidden * 2 * latent + latent * hidden
-                 + hidden * input_size)
-  return 3.0 * forward

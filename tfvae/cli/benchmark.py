@@ -53,7 +53,12 @@ from tfvae.cli.common import check_config_overrides, quiet_tensorflow, run_app
 
 _CONFIG = config_flags.DEFINE_config_file("config", None, "ml_collections config file.",
                                           lock_config=True)
-_VARIANTS = flags.DEFINE_list("variants", ["all"], "Variants (see throughput.VARIANTS).")
+_VARIANTS = flags.DEFINE_list("variants", ["all"], "Variants (see throughput.VARIANTS), "
+                              "or 'config': the config's own speed settings.")
+_FLOP_RATE = flags.DEFINE_bool("flop_rate", False, "With --config: also count the matmul "
+                               "FLOPs per example of the traced train step and report each "
+                               "variant's GFLOP/s and its share of the fp32 matmul peak "
+                               "measured in the same process.")
 _STEPS = flags.DEFINE_integer("steps_per_window", 200, "Training steps per timed window.")
 _WINDOWS = flags.DEFINE_integer("windows", 5, "Timed windows after the warm-up window "
                                  "(0: none, only with --profile_ops).")
@@ -363,15 +368,20 @@ def main(argv):
   import tensorflow_probability as tfp  # pylint: disable=g-import-not-at-top
   from tfvae.benchmarks import throughput  # pylint: disable=g-import-not-at-top
   names = list(throughput.VARIANTS) if _VARIANTS.value == ["all"] else _VARIANTS.value
-  unknown = [n for n in names if n not in throughput.VARIANTS]
+  unknown = [n for n in names if n not in throughput.VARIANTS and n != "config"]
   if unknown:
-    raise app.UsageError(f"unknown variants {unknown}; known: {list(throughput.VARIANTS)}")
+    raise app.UsageError(f"unknown variants {unknown}; known: "
+                         f"{list(throughput.VARIANTS) + ['config']}")
   _check_profile_flags(names)
+  if _FLOP_RATE.value and not _WINDOWS.value:
+    raise app.UsageError("--flop_rate needs timed windows (--windows >= 1)")
   config = _CONFIG.value
   apply_model_overrides(config, _NEW_KEYS)
   rows = []
   for name in names if _WINDOWS.value else []:
-    m = throughput.measure(config, name, _STEPS.value, _WINDOWS.value)
+    settings = throughput.config_settings(config) if name == "config" else None
+    m = throughput.measure(config, name, _STEPS.value, _WINDOWS.value, settings=settings,
+                           count_flops=_FLOP_RATE.value)
     rows.append(m)
     print(f"{name:24s} {m.examples_per_sec:10.0f} examples/s   "
           f"(compile+warm-up {m.compile_seconds:.1f}s)", flush=True)
@@ -381,6 +391,16 @@ def main(argv):
     print(f"\nratios vs {base.variant}:")
     for r in rows:
       print(f"  {r.variant:24s} x{r.examples_per_sec / base.examples_per_sec:.2f}")
+  rates = {}
+  if _FLOP_RATE.value:
+    peak = throughput.matmul_peak_gflops()
+    rates = {r.variant: throughput.flop_rate(r, peak) for r in rows}
+    print(f"\nmatmul FLOPs per example {rows[0].flops_per_example / 1e6:.2f} M; "
+          f"fp32 matmul peak {peak:.0f} GFLOP/s:")
+    for r in rows:
+      rate = rates[r.variant]
+      print(f"  {r.variant:24s} {rate['gflops']:6.1f} GFLOP/s "
+            f"({100 * rate['fraction_of_peak']:.0f} % of peak)")
   profile = None
   if _PROFILE.value:
     from tfvae.benchmarks import op_profile  # pylint: disable=g-import-not-at-top
@@ -393,7 +413,8 @@ def main(argv):
       "versions": {"tensorflow": tf.__version__, "keras": keras.__version__,
                    "tfp": tfp.__version__},
       "baseline": base.variant if base else None,
-      "results": [dict(r.__dict__, ratio=r.examples_per_sec / base.examples_per_sec)
+      "results": [dict(r.__dict__, ratio=r.examples_per_sec / base.examples_per_sec,
+                       **rates.get(r.variant, {}))
                   for r in rows],
   }
   if profile is not None:
