@@ -127,3 +127,13 @@ def test_benchmark_flop_rate_reports_the_counted_flops(tmp_path):
     assert abs(r["gflops"] - r["examples_per_sec"] * r["flops_per_example"] / 1e9) < 1e-9
     assert 0 < r["fraction_of_peak"] == r["gflops"] / r["matmul_peak_gflops_fp32"]
   assert "GFLOP/s" in out.stdout and "% of peak" in out.stdout
+
+
+def test_benchmark_profiles_the_configs_own_settings(tmp_path):
+  out_json = str(tmp_path / "profile.json")
+  out = _run("benchmark.py", f"--config={CONFIG}", "--config.model.hidden_sizes=(16,)",
+             "--variants=config", "--profile_ops=2", "--windows=0", f"--output={out_json}")
+  assert out.returncode == 0, out.stderr[-3000:]
+  profile = json.load(open(out_json))["op_profile"]
+  assert profile["settings"]["jit_compile"] is True  # the config's, not a named variant's
+  assert profile["settings"]["steps_per_execution"] == 10 and profile["top_ops"]

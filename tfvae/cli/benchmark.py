@@ -404,8 +404,9 @@ def main(argv):
   profile = None
   if _PROFILE.value:
     from tfvae.benchmarks import op_profile  # pylint: disable=g-import-not-at-top
+    settings = throughput.config_settings(config) if names[0] == "config" else None
     profile = op_profile.profile_ops(config, names[0], _PROFILE.value, _PROFILE_TOP.value,
-                                     logdir=_PROFILE_LOGDIR.value)
+                                     logdir=_PROFILE_LOGDIR.value, settings=settings)
     print("\n" + op_profile.format_table(profile), flush=True)
   result = {
       "config": config.to_dict(), "command": " ".join(sys.argv),
