@@ -111,29 +111,23 @@ def test_default_export_lives_with_its_run(tmp_path):
   assert not os.path.exists(os.path.join(REPO_ROOT, "saved_models", "vae_binarized_mnist"))
 
 
-def test_benchmark_flop_rate_reports_the_counted_flops(tmp_path):
-  """``--flop_rate``: every variant's GFLOP/s is its examples/s times the matmul FLOPs
-  counted from its traced step (the same count for every variant of one config)."""
+
+def test_benchmark_flop_rate_and_profile_of_the_configs_own_step(tmp_path):
+  """``--variants=config`` times (and profiles) the config's own settings; ``--flop_rate``
+  reports its GFLOP/s as examples/s times the matmul FLOPs counted from the traced step."""
   out_json = str(tmp_path / "speed.json")
   out = _run("benchmark.py", f"--config={CONFIG}", "--config.model.hidden_sizes=(16,)",
-             "--config.model.latent_dim=2", "--variants=baseline_tf_function,config",
-             "--steps_per_window=5", "--windows=1", "--flop_rate", f"--output={out_json}")
+             "--config.model.latent_dim=2", "--variants=config", "--steps_per_window=10",
+             "--windows=1", "--flop_rate", "--profile_ops=10", f"--output={out_json}")
   assert out.returncode == 0, out.stderr[-3000:]
-  rows = json.load(open(out_json))["results"]
-  assert [r["variant"] for r in rows] == ["baseline_tf_function", "config"]
+  result = json.load(open(out_json))
+  (row,) = result["results"]
   forward = 784 * 16 + 16 * 4 + 2 * 16 + 16 * 784
-  for r in rows:
-    assert r["flops_per_example"] == 2 * (3 * forward - 784 * 16)
-    assert abs(r["gflops"] - r["examples_per_sec"] * r["flops_per_example"] / 1e9) < 1e-9
-    assert 0 < r["fraction_of_peak"] == r["gflops"] / r["matmul_peak_gflops_fp32"]
+  assert row["variant"] == "config"
+  assert row["flops_per_example"] == 2 * (3 * forward - 784 * 16)
+  assert abs(row["gflops"] - row["examples_per_sec"] * row["flops_per_example"] / 1e9) < 1e-9
+  assert 0 < row["fraction_of_peak"] == row["gflops"] / row["matmul_peak_gflops_fp32"]
   assert "GFLOP/s" in out.stdout and "% of peak" in out.stdout
-
-
-def test_benchmark_profiles_the_configs_own_settings(tmp_path):
-  out_json = str(tmp_path / "profile.json")
-  out = _run("benchmark.py", f"--config={CONFIG}", "--config.model.hidden_sizes=(16,)",
-             "--variants=config", "--profile_ops=2", "--windows=0", f"--output={out_json}")
-  assert out.returncode == 0, out.stderr[-3000:]
-  profile = json.load(open(out_json))["op_profile"]
+  profile = result["op_profile"]
   assert profile["settings"]["jit_compile"] is True  # the config's, not a named variant's
   assert profile["settings"]["steps_per_execution"] == 10 and profile["top_ops"]
