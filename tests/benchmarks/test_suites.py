@@ -104,7 +104,7 @@ def test_run_entry_trains_evaluates_and_times(tmp_path):
                                            "train.sample_every": 0,
                                            "export.enabled": False},
                        iwae_samples=20, eval_examples=200, eval_spaced=True,
-                       speed_steps=5)
+                       speed_steps=5, flops_batch=20)
   out = run_entry(entry, str(tmp_path / "run"), str(tmp_path))
   per_example = out.pop("per_example")  # write_json stores it beside the JSON
   json.dumps(out)  # the rest is JSON-ready
@@ -119,6 +119,12 @@ def test_run_entry_trains_evaluates_and_times(tmp_path):
   assert speed["ratio"] == pytest.approx(
       speed["config_examples_per_sec"] / speed["baseline_examples_per_sec"])
   assert out["peak_rss_mb"] > 100
+  flops = out["flops"]  # the 784-32-(2x4) VAE's matmuls, forward and backward
+  forward = 784 * 32 + 32 * 8 + 4 * 32 + 32 * 784
+  assert flops["batch_size"] == 20
+  assert flops["flops_per_example"] == 2 * (3 * forward - 784 * 32)
+  assert flops["gflops"] == pytest.approx(flops["examples_per_sec"]
+                                          * flops["flops_per_example"] / 1e9)
 
 
 def test_collect_only_gathers_entry_jsons_without_running(tmp_path):
