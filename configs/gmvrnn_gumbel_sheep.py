@@ -2,7 +2,7 @@
 
 sketch-rnn's aaron_sheep drawings, stroke-3 [dx, dy, pen_lifted]: (dx, dy) a mixture of
 5 Gaussians and a separate Bernoulli pen-lift (section 4.1), cut to 250 steps with an
-explicit mask (as configs/vrnn_sheep.py). Latent z_t: mixtures of 3 diagonal Gaussians,
+explicit mask, batches from length-sorted pools (as configs/vrnn_sheep.py). Latent z_t: mixtures of 3 diagonal Gaussians,
 Gumbel-softmax sampling, matched-bound KL (eq. 3), tau = max(0.5, exp(-1e-4 step)).
 
   tfvae-train --config=configs/gmvrnn_gumbel_sheep.py --workdir=runs/gmvrnn_gumbel_sheep \
@@ -25,7 +25,7 @@ def get_config():
                         long="truncate")
   config.train = dict(
       batch_size=64, epochs=30, learning_rate=1e-3, clipnorm=1000.0, seed=0,
-      jit_compile=False, steps_per_execution=1, steps_per_epoch=0,
+      jit_compile=False, steps_per_execution=1, steps_per_epoch=0, length_bucket_pool=20,
       precision="float32", early_stopping_patience=0, checkpoint_every=1,
       sample_every=1, validation_every=1, eval_batch_size=300, verbose=1,
       schedules={

@@ -1,7 +1,7 @@
 """Gaussian-mixture VRNN, variational version (VRNN report 5.2), on pen strokes.
 
-Data and output as configs/vrnn_sheep.py (aaron_sheep, 250 steps, pen_gmm output with a
-separate Bernoulli pen-lift). Latent per step: w_t (4-d), v_t (3 components), z_t (8-d);
+Data, output and length-sorted batches as configs/vrnn_sheep.py (aaron_sheep, 250 steps,
+pen_gmm output with a separate Bernoulli pen-lift). Latent per step: w_t (4-d), v_t (3 components), z_t (8-d);
 objective eq. 19 with M = 1; ``elbo`` is the exact bound in nats per sequence.
 
   tfvae-train --config=configs/gmvrnn_variational_sheep.py \
@@ -24,7 +24,7 @@ def get_config():
                         long="truncate")
   config.train = dict(
       batch_size=64, epochs=30, learning_rate=1e-3, clipnorm=1000.0, seed=0,
-      jit_compile=False, steps_per_execution=1, steps_per_epoch=0,
+      jit_compile=False, steps_per_execution=1, steps_per_epoch=0, length_bucket_pool=20,
       precision="float32", early_stopping_patience=0, checkpoint_every=1,
       sample_every=1, validation_every=1, eval_batch_size=300, verbose=1,
       schedules={"kl_weight": dict(kind="linear", start=0.0, end=1.0, duration=1000,

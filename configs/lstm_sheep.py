@@ -1,7 +1,8 @@
 """LSTM next-step baseline on the aaron_sheep pen strokes (compare configs/vrnn_sheep.py).
 
 Same data, output (5-component (dx, dy) mixture + separate pen-lift Bernoulli) and
-normalisation as the VRNN config; its test NLL is exact.
+normalisation as the VRNN config, and its length-sorted training batches; its test NLL is
+exact.
 
   tfvae-train --config=configs/lstm_sheep.py --workdir=runs/lstm_sheep \
       --config.dataset.path=<dir>/aaron_sheep_flat.npz
@@ -20,7 +21,7 @@ def get_config():
                         long="truncate")
   config.train = dict(
       batch_size=64, epochs=30, learning_rate=1e-3, clipnorm=1000.0, seed=0,
-      jit_compile=False, steps_per_execution=10, steps_per_epoch=0,
+      jit_compile=False, steps_per_execution=10, steps_per_epoch=0, length_bucket_pool=20,
       precision="float32", early_stopping_patience=0, checkpoint_every=1,
       sample_every=1, validation_every=1, eval_batch_size=300, verbose=1, schedules={})
   config.eval = dict(iwae_samples=1, chunk_size=1, batch_size=300, seed=0)

@@ -2,7 +2,10 @@
 
 Steps are [dx, dy, pen_lifted]; (dx, dy) get a mixture of 5 Gaussians and the pen-lift a
 separate Bernoulli (VRNN report section 4.1). Offsets are divided by their training std;
-drawings are cut to 250 steps with an explicit mask. The .npz comes from the user:
+drawings are cut to 250 steps with an explicit mask. Training batches come from pools of
+20 batches sorted by length, each batch cut to its longest drawing
+(``train.length_bucket_pool``): the same per-drawing loss with about half the padded
+steps (docs/benchmarks.md, "Length-sorted pools"). The .npz comes from the user:
 
   tfvae-train --config=configs/vrnn_sheep.py --workdir=runs/vrnn_sheep \
       --config.dataset.path=<dir>/aaron_sheep_flat.npz
@@ -25,7 +28,7 @@ def get_config():
                         long="truncate")
   config.train = dict(
       batch_size=64, epochs=30, learning_rate=1e-3, clipnorm=1000.0, seed=0,
-      jit_compile=False, steps_per_execution=10, steps_per_epoch=0,
+      jit_compile=False, steps_per_execution=10, steps_per_epoch=0, length_bucket_pool=20,
       precision="float32", early_stopping_patience=0, checkpoint_every=1,
       sample_every=1, validation_every=1, eval_batch_size=300, verbose=1,
       schedules={"kl_weight": dict(kind="linear", start=0.0, end=1.0, duration=1000,

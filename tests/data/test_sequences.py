@@ -51,6 +51,56 @@ def test_train_stream_is_deterministic_per_seed_and_epoch_and_masks_match_length
   np.testing.assert_array_equal(arrays["mask"].sum(1), splits.lengths["valid"])
 
 
+def _bucket_splits(n=60, t=40, seed=0):
+  """Sequences of lengths 1..t, each one's steps all equal to its index (identifiable)."""
+  rng = np.random.default_rng(seed)
+  lengths = rng.integers(1, t + 1, size=n)
+  seqs = [np.full((k, 2), i, np.float32) for i, k in enumerate(lengths)]
+  padded, lengths = pad_sequences(seqs, t)
+  return SequenceSplits(name="toy", train=padded, valid=padded[:4], test=padded[:3],
+                        lengths={"train": lengths, "valid": lengths[:4], "test": lengths[:3]},
+                        kind="real")
+
+
+def test_length_buckets_see_every_sequence_once_cut_to_the_batch_longest():
+  splits = _bucket_splits()
+  batch, steps = 5, 60 // 5
+  plain = list(splits.train_dataset(batch, seed=3).take(steps).as_numpy_iterator())
+  pooled = list(splits.train_dataset(batch, seed=3, length_bucket_pool=4)
+                .take(steps).as_numpy_iterator())
+  lengths = splits.lengths["train"]
+  seen = []
+  for b in pooled:
+    ids = b["x"][:, 0, 0].astype(int)
+    seen.extend(ids)
+    # cut to the longest sequence of the batch, and each sequence intact under its mask
+    assert b["x"].shape[1] == lengths[ids].max() == b["mask"].shape[1]
+    np.testing.assert_array_equal(b["mask"].sum(1), lengths[ids])
+    for row, mask, i in zip(b["x"], b["mask"], ids):
+      np.testing.assert_array_equal(row[mask > 0], splits.train[i, :lengths[i]])
+      assert np.all(row[mask == 0] == 0)
+  assert sorted(seen) == list(range(60))  # one epoch: every sequence exactly once
+  # The same epoch's sequences as the plain stream, in pools of 4 batches sorted by length,
+  # so the padded steps drop (the plain batches are all cut at T = 40).
+  plain_ids = np.concatenate([b["x"][:, 0, 0] for b in plain]).astype(int)
+  for p in range(0, 60, 20):
+    pool_ids = plain_ids[p:p + 20]
+    in_pool = [b for b in pooled if set(b["x"][:, 0, 0].astype(int)) <= set(pool_ids)]
+    assert len(in_pool) == 4
+  assert sum(b["x"].shape[1] for b in pooled) < 0.8 * steps * 40
+
+
+def test_length_buckets_are_deterministic_per_seed_and_epoch():
+  splits = _bucket_splits()
+  take = lambda ds, k: [b["x"][:, 0, 0].tolist() for b in ds.take(k).as_numpy_iterator()]
+  a = take(splits.train_dataset(5, seed=1, length_bucket_pool=3), 24)  # epochs 0 and 1
+  b = take(splits.train_dataset(5, seed=1, initial_epoch=1, length_bucket_pool=3), 12)
+  assert a[12:] == b
+  assert a[:12] != a[12:]
+  with pytest.raises(ValueError, match="length_bucket_pool"):
+    splits.train_dataset(5, length_bucket_pool=-1)
+
+
 def test_seq_mnist_rows_and_likelihood_checks():
   splits = load_seq_mnist("binarized_mnist")
   assert splits.train.shape == (50000, 28, 28) and splits.model_kind == "binary"

@@ -86,7 +86,9 @@ class TrainLoop:
     keras.backend.clear_session()
     splits, self.model = build(config, steps_per_epoch=steps_per_window)
     self.batch_size = int(config.train.batch_size)
-    self.data = splits.train_dataset(self.batch_size, seed)
+    pool = int(setting(config.train, "length_bucket_pool"))
+    self.data = splits.train_dataset(self.batch_size, seed,
+                                     **({"length_bucket_pool": pool} if pool else {}))
     self._step = self._iterator = None
     if self.settings["loop"] == "manual":
       # Wrapped like Keras does: tf.function of the bound method makes autograph treat

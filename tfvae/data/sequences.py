@@ -55,6 +55,15 @@ def length_mask(lengths, max_length: int) -> np.ndarray:
   return (np.arange(max_length)[None, :] < np.asarray(lengths)[:, None]).astype(np.float32)
 
 
+def _sorted_within_pools(order, lengths, pool_size: int):
+  """``order`` re-sorted by ``lengths`` inside consecutive pools of ``pool_size``
+  (a stable sort: equal lengths keep their order)."""
+  pool_ids = tf.range(tf.size(order), dtype=tf.int64) // pool_size
+  keys = pool_ids * (tf.cast(tf.reduce_max(lengths), tf.int64) + 1) + tf.cast(lengths,
+                                                                           tf.int64)
+  return tf.gather(order, tf.argsort(keys, stable=True))
+
+
 @dataclasses.dataclass
 class SequenceSplits:
   """Padded train/valid/test sequences plus what a sequence model needs to know.
@@ -135,19 +144,29 @@ class SequenceSplits:
             "data_mean": None if self.data_mean is None else tuple(self.data_mean),
             "data_std": None if self.data_std is None else tuple(self.data_std)}
 
-  def _to_batch(self, x, lengths):
+  def _to_batch(self, x, lengths, steps=None):
+    """``{x, mask}``; ``steps`` (a scalar tensor) cuts the batch to its first steps."""
     x = tf.cast(x, tf.float32)
-    mask = tf.sequence_mask(lengths, self.max_length, dtype=tf.float32)
+    if steps is not None:
+      x = x[:, :steps]
+    mask = tf.sequence_mask(lengths, self.max_length if steps is None else steps,
+                            dtype=tf.float32)
     return {"x": x, "mask": mask}
 
   def train_dataset(self, batch_size: int, seed: int = 0, initial_epoch: int = 0,
-                    steps_per_epoch: int = 0):
+                    steps_per_epoch: int = 0, length_bucket_pool: int = 0):
     """Endless stream of full batches; epoch e is shuffled by the key (seed, e).
 
     ``steps_per_epoch`` > 0 shortens every epoch to its first that many batches.
+    ``length_bucket_pool`` = k > 0: the epoch's shuffled order is cut into pools of k
+    batches, each pool is sorted by length (ties keep the shuffled order), the batches
+    are shuffled again, and each batch is cut to its longest sequence (``T`` varies
+    from batch to batch). Every sequence is still seen once per epoch with the same
+    per-sequence loss; the recurrent loop only runs fewer padded steps.
     """
     n = len(self.train)
     check_stream_arguments(n, batch_size, seed, initial_epoch, steps_per_epoch)
+    pool = validate.check_count(length_bucket_pool, "length_bucket_pool", minimum=0)
     steps = n // batch_size
     if steps_per_epoch:
       steps = min(steps, int(steps_per_epoch))
@@ -157,11 +176,19 @@ class SequenceSplits:
 
     def epoch_batches(epoch):
       key = tf.stack([tf.constant(seed, tf.int64), epoch])
-      perm = tf.argsort(tf.random.stateless_uniform([n], seed=key))
-      perm = tf.reshape(perm[: steps * batch_size], [steps, batch_size])
+      perm = tf.argsort(tf.random.stateless_uniform([n], seed=key))[: steps * batch_size]
+      if pool:
+        perm = _sorted_within_pools(perm, tf.gather(lengths, perm), pool * batch_size)
+      perm = tf.reshape(perm, [steps, batch_size])
+      if pool:  # the batches of sorted pools in a new random order
+        order = tf.argsort(tf.random.stateless_uniform(
+            [steps], seed=tf.random.experimental.stateless_fold_in(key, 1)))
+        perm = tf.gather(perm, order)
 
       def gather(step, idx):
-        batch = self._to_batch(tf.gather(table, idx), tf.gather(lengths, idx))
+        batch_lengths = tf.gather(lengths, idx)
+        cut = tf.reduce_max(batch_lengths) if pool else None
+        batch = self._to_batch(tf.gather(table, idx), batch_lengths, cut)
         if dynamic:
           noise = tf.random.stateless_uniform(
               tf.shape(batch["x"]), seed=tf.stack([epoch * 1_000_003 + seed, step]))

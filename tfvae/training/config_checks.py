@@ -22,7 +22,8 @@ from tfvae.training.train_settings import REQUIRED, TRAIN_DEFAULTS, setting, unk
 TRAIN_INTEGERS = (("batch_size", 1), ("epochs", 1), ("seed", 0), ("steps_per_epoch", 0),
                   ("steps_per_execution", 1), ("checkpoint_every", 1), ("sample_every", 0),
                   ("validation_every", 1), ("eval_batch_size", 1),
-                  ("early_stopping_patience", 0), ("early_stopping_start", 0), ("verbose", 0))
+                  ("early_stopping_patience", 0), ("early_stopping_start", 0), ("verbose", 0),
+                  ("length_bucket_pool", 0))
 EVAL_INTEGERS = (("iwae_samples", 1), ("chunk_size", 1), ("batch_size", 1), ("seed", 0))
 PRECISIONS = ("float32", "mixed_float16", "mixed_bfloat16")
 # Seeds go to TF's int32 seed arguments; Adam steps above 1 only diverge (and 1e300 is
@@ -180,6 +181,7 @@ def _flat(tree, prefix=""):
 REFUSED_ON_RESUME = {
     "train.batch_size": "the epoch's steps and the data order depend on it",
     "train.seed": "the data order of every epoch depends on it",
+    "train.length_bucket_pool": "the batches of every epoch depend on it",
     "train.steps_per_epoch": "the epoch's steps and the step-based schedules depend on it",
     "train.precision": "the checkpoint's optimizer state (and loss scaling) belong to "
                        "its precision",

@@ -16,6 +16,8 @@ TRAIN_DEFAULTS = {
     "jit_compile": True,             # XLA for the train step
     "steps_per_execution": 1,        # steps per tf.function call (lowered to divide the epoch)
     "steps_per_epoch": 0,            # 0: the whole training split each epoch
+    "length_bucket_pool": 0,         # sequences: sort pools of this many batches by length,
+                                     # cut each batch to its longest (0: off; data/sequences.py)
     "clipnorm": 0.0,                 # 0: no gradient clipping
     "clipvalue": 0.0,                # > 0: each gradient element clipped to [-c, c]
     "weight_decay": 0.0,             # decoupled (AdamW) weight decay; 0: Adam

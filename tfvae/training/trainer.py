@@ -274,6 +274,9 @@ def _train_locked(config, workdir, out_dir, strategy, splits, model, changes, lo
         f"{int(tc.batch_size)} = {replicas} x {int(tc.batch_size) // replicas} "
         "(jit_compile and steps_per_execution > 1 are off under replication)"
         + ("" if chief else f"; non-chief worker writing to {out_dir}"))
+  if int(setting(tc, "length_bucket_pool")) and not hasattr(splits, "lengths"):
+    raise ValueError(f"config.train.length_bucket_pool sorts sequences by length; dataset "
+                     f"{config.dataset.name!r} has no sequences (set it to 0)")
   save_config(config, out_dir)
   write_data_record(splits, out_dir)
   describe = getattr(splits, "describe_preprocessing", None)  # what the loader cut
@@ -287,6 +290,8 @@ def _train_locked(config, workdir, out_dir, strategy, splits, model, changes, lo
   if steps < splits.steps_per_epoch(batch_size):
     # Shortened epochs: the stream must end each data epoch early to stay aligned.
     data_kwargs["steps_per_epoch"] = steps
+  if int(setting(tc, "length_bucket_pool")):
+    data_kwargs["length_bucket_pool"] = int(setting(tc, "length_bucket_pool"))
   requested_spe = int(setting(tc, "steps_per_execution") or 1)
   if replicas == 1 and model.steps_per_execution != requested_spe:
     log(f"steps_per_execution {requested_spe} does not divide the {steps} steps of an "
