@@ -45,7 +45,7 @@ def test_unknown_suite_and_entry_are_named():
                      "'lavda_table1_paper', 'posteriors', "
                      "'posteriors_full', 'posteriors_long', 'posteriors_maxout', "
                      "'posteriors_maxout_long', 'posteriors_whole_test', 'precision', "
-                     "'quick', 'sequences', 'table1a', 'vrnn_report'\\]"):
+                     "'quick', 'sequences', 'strokes_long', 'table1a', 'vrnn_report'\\]"):
     suites.get_suite("nightly")
   with pytest.raises(ValueError, match="no entry 'nope'"):
     suites.find_entry("quick", "nope")
@@ -321,3 +321,14 @@ def test_a_continued_entry_equals_the_run_trained_from_scratch(tmp_path):
   from tfvae.benchmarks.run_suite import entry_summary  # pylint: disable=g-import-not-at-top
   assert entry_summary(again, 12.0).endswith(", not trained here")
   assert ", train " in entry_summary(out, 12.0)
+
+
+def test_overrides_may_set_a_defaulted_train_setting_but_not_a_typo():
+  config = load_config_file(os.path.join(REPO_ROOT, "configs", "vrnn_sheep.py"))
+  assert "early_stopping_start" not in config.train
+  out = apply_overrides(config, {"train.early_stopping_start": 10})
+  assert out.train.early_stopping_start == 10
+  with pytest.raises(KeyError, match="no key 'early_stoping_start'"):
+    apply_overrides(config, {"train.early_stoping_start": 10})
+  with pytest.raises(KeyError, match="no key 'max_len'"):
+    apply_overrides(config, {"dataset.max_len": 10})

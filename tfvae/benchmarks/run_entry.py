@@ -21,7 +21,7 @@ from absl import app
 from absl import flags
 
 from tfvae.cli.common import quiet_tensorflow
-from tfvae.training.train_settings import setting
+from tfvae.training.train_settings import TRAIN_DEFAULTS, setting
 
 _SUITE = flags.DEFINE_string("suite", "quick", "A shipped suite's name or a suite file "
                              "(tfvae.benchmarks.suites).")
@@ -37,7 +37,10 @@ flags.mark_flags_as_required(["entry", "workdir", "output"])
 
 
 def apply_overrides(config, overrides: dict, shared_data: str = ""):
-  """Sets dotted ``overrides`` on a copy of ``config``; ``{shared}`` in strings expands."""
+  """Sets dotted ``overrides`` on a copy of ``config``; ``{shared}`` in strings expands.
+
+  Each key must exist in the config, or be a ``config.train`` setting with a default
+  (``TRAIN_DEFAULTS``)."""
   config = config.copy_and_resolve_references()
   with config.unlocked():
     for key, value in overrides.items():
@@ -49,7 +52,8 @@ def apply_overrides(config, overrides: dict, shared_data: str = ""):
         if p not in node:
           raise KeyError(f"override {key!r}: config has no section {p!r}")
         node = node[p]
-      if leaf not in node:
+      # config.train may leave out any trainer setting that has a default.
+      if leaf not in node and not (parents == ["train"] and leaf in TRAIN_DEFAULTS):
         raise KeyError(f"override {key!r}: config has no key {leaf!r}; "
                        f"known: {sorted(node.keys())}")
       node[leaf] = value
