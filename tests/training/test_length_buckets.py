@@ -27,3 +27,20 @@ def test_image_data_refuses_length_buckets(tmp_path):
   config = tiny_vae_config(length_bucket_pool=2)
   with pytest.raises(ValueError, match="has no sequences"):
     train(config, str(tmp_path / "run"), log=lambda *_: None)
+
+
+def test_the_plain_benchmark_loop_traces_once_for_all_batch_lengths():
+  """The benchmarks' baseline (a ``tf.function`` around ``train_step``) would retrace for
+  every new batch length and time the tracing; it generalises the length instead."""
+  from tfvae.benchmarks import throughput  # pylint: disable=g-import-not-at-top
+  config = family_config("vrnn")
+  config.dataset.max_length = 250
+  config.train.length_bucket_pool = 2
+  loop = throughput.TrainLoop(config, "baseline_tf_function", 6)
+  try:
+    lengths = {b["x"].shape[1] for b in loop.data.take(6)}
+    loop.run(6, 1)
+  finally:
+    loop.close()
+  assert len(lengths) >= 3
+  assert loop._step.experimental_get_tracing_count() <= 2  # pylint: disable=protected-access

@@ -94,7 +94,10 @@ class TrainLoop:
       # Wrapped like Keras does: tf.function of the bound method makes autograph treat
       # the sequence models' static ``_inputs`` as bound (TypeError).
       model = self.model
-      self._step = tf.function(lambda batch: model.train_step(batch))
+      # reduce_retracing: batches cut to their longest sequence (length_bucket_pool)
+      # vary in shape; one generalised trace serves them all, as under fit.
+      self._step = tf.function(lambda batch: model.train_step(batch),
+                               reduce_retracing=True)
       self._iterator = iter(self.data)
 
   def run(self, steps: int, windows: int = 1) -> List[float]:
