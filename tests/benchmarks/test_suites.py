@@ -332,3 +332,20 @@ def test_overrides_may_set_a_defaulted_train_setting_but_not_a_typo():
     apply_overrides(config, {"train.early_stoping_start": 10})
   with pytest.raises(KeyError, match="no key 'max_len'"):
     apply_overrides(config, {"dataset.max_len": 10})
+
+
+def test_a_stroke_entry_reports_its_pen_lifts(tmp_path):
+  """Pen-output entries carry tfvae-evaluate's pen-lift figures (precision, recall, lift
+  rates of the data and of prior samples) in their JSON."""
+  config_file = tmp_path / "tiny_strokes.py"
+  config_file.write_text(
+      "from tests.families import family_config\n"
+      "def get_config():\n  return family_config('vrnn')\n")
+  entry = suites.Entry("strokes", "tiny_strokes.py",
+                       {"train.steps_per_epoch": 2, "export.enabled": False},
+                       iwae_samples=2, eval_examples=30, speed_steps=0)
+  out = run_entry(entry, str(tmp_path / "run"), str(tmp_path))
+  pen = out["test"]["pen_lifts"]
+  assert 0.0 < pen["pen_lift_rate_data"] < 0.5  # sheep: about 9 % of the steps
+  assert 0.0 <= pen["pen_lift_rate_samples"] <= 1.0
+  assert 0.0 <= pen["pen_lift_recall"] <= 1.0

@@ -178,7 +178,7 @@ def run_entry(entry, workdir: str, repo_root: str, shared_data: str = "",
                                             "elbo", "nll", "nll_stderr", "terms")}
   out["test"]["checkpoint_epoch"] = int(evaluation["epoch"])
   out["per_example"] = evaluation["per_example"]  # write_json stores it beside the JSON
-  for key in ("cluster_accuracy", "prepared"):
+  for key in ("cluster_accuracy", "prepared", "pen_lifts"):
     if evaluation.get(key):
       out["test"][key] = evaluation[key]
   out["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
