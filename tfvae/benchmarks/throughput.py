@@ -14,7 +14,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from tfvae.training.train_settings import setting
+from tfvae.training.train_settings import setting, stream_settings
 
 VARIANTS: Dict[str, Dict[str, object]] = {
     "baseline_tf_function": dict(loop="manual", jit_compile=False, steps_per_execution=1,
@@ -86,9 +86,7 @@ class TrainLoop:
     keras.backend.clear_session()
     splits, self.model = build(config, steps_per_epoch=steps_per_window)
     self.batch_size = int(config.train.batch_size)
-    pool = int(setting(config.train, "length_bucket_pool"))
-    self.data = splits.train_dataset(self.batch_size, seed,
-                                     **({"length_bucket_pool": pool} if pool else {}))
+    self.data = splits.train_dataset(self.batch_size, seed, **stream_settings(config.train))
     self._step = self._iterator = None
     if self.settings["loop"] == "manual":
       # Wrapped like Keras does: tf.function of the bound method makes autograph treat

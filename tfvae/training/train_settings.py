@@ -43,6 +43,13 @@ def setting(train_config, key: str):
   return TRAIN_DEFAULTS.get(key) if value is None else value
 
 
+def stream_settings(train_config) -> dict:
+  """Keyword arguments of ``splits.train_dataset`` that the config sets (the trainer's and
+  the benchmarks' training streams batch the same way)."""
+  pool = int(setting(train_config, "length_bucket_pool"))
+  return {"length_bucket_pool": pool} if pool else {}
+
+
 def unknown_keys(train_config) -> List[str]:
   """Keys of ``train_config`` that are neither required nor in ``TRAIN_DEFAULTS``."""
   return sorted(set(train_config) - set(REQUIRED) - set(TRAIN_DEFAULTS))

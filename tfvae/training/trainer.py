@@ -50,7 +50,7 @@ from tfvae.training.early_stopping import (EarlyStoppingCallback, EarlyStoppingS
 from tfvae.training.precision import set_precision
 from tfvae.training.history import HistoryWriter
 from tfvae.training.schedules import schedules_from_config
-from tfvae.training.train_settings import setting
+from tfvae.training.train_settings import setting, stream_settings
 from tfvae.training.workdir_lock import WorkdirLock
 
 
@@ -286,12 +286,10 @@ def _train_locked(config, workdir, out_dir, strategy, splits, model, changes, lo
   epochs = int(tc.epochs)
   batch_size = int(tc.batch_size)
   steps = epoch_steps(tc, splits)
-  data_kwargs = {}
+  data_kwargs = stream_settings(tc)
   if steps < splits.steps_per_epoch(batch_size):
     # Shortened epochs: the stream must end each data epoch early to stay aligned.
     data_kwargs["steps_per_epoch"] = steps
-  if int(setting(tc, "length_bucket_pool")):
-    data_kwargs["length_bucket_pool"] = int(setting(tc, "length_bucket_pool"))
   requested_spe = int(setting(tc, "steps_per_execution") or 1)
   if replicas == 1 and model.steps_per_execution != requested_spe:
     log(f"steps_per_execution {requested_spe} does not divide the {steps} steps of an "
