@@ -26,7 +26,7 @@ import tensorflow as tf
 from tfvae import random_ops
 from tfvae.distributions import gaussian_mixture as gm
 from tfvae.distributions import gmvae_terms as gt
-from tfvae.models.recurrent.vrnn_latent import ConditionedHead
+from tfvae.models.recurrent.vrnn_latent import ConditionedHead, HeadedLatent
 from tfvae.nets.mlp import MLP
 
 SAMPLINGS = ("relaxed", "straight_through")
@@ -55,7 +55,7 @@ def _pick_component(v_index, loc, scale, eps):
   return loc_v + scale_v * eps
 
 
-class GumbelMixtureLatent(keras.layers.Layer):
+class GumbelMixtureLatent(HeadedLatent):
   """K-component diagonal-mixture prior and posterior; Gumbel-softmax sampling."""
 
   def __init__(self, latent_dim: int, num_components: int = 3,
@@ -88,20 +88,6 @@ class GumbelMixtureLatent(keras.layers.Layer):
       yield
     finally:
       self._relaxed = previous
-
-  def build_inputs(self, h_size: int, x_size: int):
-    self.prior_net.build_inputs({"h": h_size})
-    self.encoder_net.build_inputs({"h": h_size, "x": x_size})
-    self.built = True
-
-  # --------------------------------------------------------------- contract
-  @property
-  def h_layers(self):
-    return [self.prior_net.first_layers["h"], self.encoder_net.first_layers["h"]]
-
-  @property
-  def x_layers(self):
-    return [self.encoder_net.first_layers["x"]]
 
   def noise(self, lead_shape, seed):
     seed_g, seed_e = tf.unstack(tf.random.experimental.stateless_split(seed, 2))
@@ -145,7 +131,7 @@ class GumbelMixtureLatent(keras.layers.Layer):
             "posterior_max_weight": tf.reduce_max(tf.exp(log_q), -1)}
 
 
-class VariationalMixtureLatent(keras.layers.Layer):
+class VariationalMixtureLatent(HeadedLatent):
   """GMVAE-style latent (w_t, v_t, z_t) per step with the bound of eq. 19."""
 
   def __init__(self, latent_dim: int, w_dim: int = None, num_components: int = 3,
@@ -169,10 +155,12 @@ class VariationalMixtureLatent(keras.layers.Layer):
                                      name="encoder_z")                     # eq. 14
     self.gm_net = MLP(gm_sizes, activation, output_size=2 * k * d, name="gm")  # eq. 11
 
+  @property
+  def encoder_heads(self):
+    return [self.encoder_w, self.encoder_z]
+
   def build_inputs(self, h_size: int, x_size: int):
-    self.prior_net.build_inputs({"h": h_size})
-    self.encoder_w.build_inputs({"h": h_size, "x": x_size})
-    self.encoder_z.build_inputs({"h": h_size, "x": x_size})
+    super().build_inputs(h_size, x_size)
     size = self.w_dim
     for layer in self.gm_net.layers:  # MLP has no build(): build its Dense layers
       if not layer.built:
@@ -180,16 +168,6 @@ class VariationalMixtureLatent(keras.layers.Layer):
       size = layer.units
     self.gm_net.built = True
     self.built = True
-
-  # --------------------------------------------------------------- contract
-  @property
-  def h_layers(self):
-    return [self.prior_net.first_layers["h"], self.encoder_w.first_layers["h"],
-            self.encoder_z.first_layers["h"]]
-
-  @property
-  def x_layers(self):
-    return [self.encoder_w.first_layers["x"], self.encoder_z.first_layers["x"]]
 
   def noise(self, lead_shape, seed):
     seeds = tf.unstack(tf.random.experimental.stateless_split(seed, 3))

@@ -74,7 +74,37 @@ class ConditionedHead(keras.layers.Layer):
     return self.rest(self.activation(pre))
 
 
-class GaussianLatent(keras.layers.Layer):
+class HeadedLatent(keras.layers.Layer):
+  """Base of the per-step latents: ``prior_heads`` read ``h_{t-1}`` alone, ``encoder_heads``
+  read ``h_{t-1}`` and ``phi_x(x_t)``; this gives the contract's ``build_inputs``,
+  ``h_layers`` (prior heads first) and ``x_layers`` from those two lists."""
+
+  @property
+  def prior_heads(self):
+    return [self.prior_net]
+
+  @property
+  def encoder_heads(self):
+    return [self.encoder_net]
+
+  def build_inputs(self, h_size: int, x_size: int):
+    for head in self.prior_heads:
+      head.build_inputs({"h": h_size})
+    for head in self.encoder_heads:
+      head.build_inputs({"h": h_size, "x": x_size})
+    self.built = True
+
+  # --------------------------------------------------------------- contract
+  @property
+  def h_layers(self):
+    return [head.first_layers["h"] for head in self.prior_heads + self.encoder_heads]
+
+  @property
+  def x_layers(self):
+    return [head.first_layers["x"] for head in self.encoder_heads]
+
+
+class GaussianLatent(HeadedLatent):
   """Diagonal-Gaussian prior and posterior over ``z_t`` of size ``latent_dim``.
 
   sigma = softplus(raw) + ``min_scale``. The prior reads ``h_{t-1}``; the encoder reads
@@ -91,20 +121,6 @@ class GaussianLatent(keras.layers.Layer):
                                      name="prior")
     self.encoder_net = ConditionedHead(["h", "x"], encoder_sizes, 2 * self.latent_dim,
                                        activation, name="encoder")
-
-  def build_inputs(self, h_size: int, x_size: int):
-    self.prior_net.build_inputs({"h": h_size})
-    self.encoder_net.build_inputs({"h": h_size, "x": x_size})
-    self.built = True
-
-  # --------------------------------------------------------------- contract
-  @property
-  def h_layers(self):
-    return [self.prior_net.first_layers["h"], self.encoder_net.first_layers["h"]]
-
-  @property
-  def x_layers(self):
-    return [self.encoder_net.first_layers["x"]]
 
   def noise(self, lead_shape, seed):
     return random_ops.stateless_normal(tf.concat([lead_shape, [self.latent_dim]], 0),
