@@ -14,7 +14,7 @@ from typing import Sequence
 import tensorflow as tf
 
 from tfvae.models.recurrent.sequence_model import SequenceModel, unpack_batch
-from tfvae.models.recurrent.vrnn_loop import collect_while, run_loop
+from tfvae.models.recurrent.vrnn_loop import run_loop
 from tfvae.nets.lstm import LSTMStack
 from tfvae.nets.mlp import MLP
 from tfvae.registry import MODELS
@@ -75,26 +75,20 @@ class LSTMBaseline(SequenceModel):
   def _generate(self, batch_size, length, seed, given_x=None, given=None):
     consts = self.rnn.prepare()
     seed = tf.cast(seed, tf.int32)
-    d = self.input_size
-    specs = {"samples": tf.TensorSpec([None, d], tf.float32),
-             "mean": tf.TensorSpec([None, d], tf.float32)}
-    if given_x is not None:
-      given_tm = tf.transpose(given_x, [1, 0, 2])
-      mask_tm = tf.transpose(given)
 
-    def step(t, carry):
+    def step(t, carry, given_t, mask_t):
       state, previous = carry
       gates = self.rnn.project(self.input_net(tf.cast(previous, self.compute_dtype)), 0)
       state = self.rnn.step(gates, state, consts)
       params = self.output_head(self.output_net(self.rnn.top(state)))
       x = self.output_head.sample(params, tf.random.experimental.stateless_fold_in(seed, t))
       mean = self.output_head.mean(params)
-      if given_x is not None:
-        keep = mask_tm[t][:, None] > 0
-        x = tf.where(keep, given_tm[t], x)
-        mean = tf.where(keep, given_tm[t], mean)
-      return {"samples": x, "mean": mean}, (state, x)
+      if given_t is not None:
+        keep = mask_t[:, None] > 0
+        x = tf.where(keep, given_t, x)
+        mean = tf.where(keep, given_t, mean)
+      return x, mean, (state, x)
 
-    start = (self.rnn.initial_state(batch_size), tf.zeros(tf.stack([batch_size, d])))
-    out, _ = collect_while(step, length, start, specs)
-    return {k: tf.transpose(v, [1, 0, 2]) for k, v in out.items()}
+    start = (self.rnn.initial_state(batch_size),
+             tf.zeros(tf.stack([batch_size, self.input_size])))
+    return self._generation_loop(step, start, length, given_x, given)

@@ -18,6 +18,7 @@ import tensorflow as tf
 from tfvae import request_checks
 from tfvae.models.base import LatentVariableModel
 from tfvae.models.recurrent.sequence_outputs import DEFAULT_OUTPUT, OUTPUTS_FOR_KIND, SequenceOutput
+from tfvae.models.recurrent.vrnn_loop import collect_while
 
 #: how many sequences of the first batch are kept to prime the sample PNGs.
 PRIMING_EXAMPLES = 8
@@ -108,6 +109,26 @@ class SequenceModel(LatentVariableModel):
   def _generate(self, batch_size, length, seed, given_x=None, given=None):
     """``{"samples": [B, L, D], "mean": [B, L, D]}``; subclasses implement."""
     raise NotImplementedError
+
+  def _generation_loop(self, step, start, length, given_x=None, given=None):
+    """Runs ``step(t, carry, given_t, mask_t) -> (x, mean, carry)`` for ``length`` steps
+    in a while loop from ``start`` (``given_t`` ``[B, D]`` and ``mask_t`` ``[B]`` are the
+    priming values of step t, both None when unprimed); returns batch-major
+    ``{"samples", "mean"}`` ``[B, L, D]``."""
+    d = self.input_size
+    specs = {"samples": tf.TensorSpec([None, d], tf.float32),
+             "mean": tf.TensorSpec([None, d], tf.float32)}
+    if given_x is not None:
+      given_tm = tf.transpose(given_x, [1, 0, 2])
+      mask_tm = tf.transpose(given)
+
+    def body(t, carry):
+      primed = (given_tm[t], mask_tm[t]) if given_x is not None else (None, None)
+      x, mean, carry = step(t, carry, *primed)
+      return {"samples": x, "mean": mean}, carry
+
+    out, _ = collect_while(body, length, start, specs)
+    return {k: tf.transpose(v, [1, 0, 2]) for k, v in out.items()}
 
   def _default_length(self, length):
     if length is not None:

@@ -23,7 +23,7 @@ import tensorflow_probability as tfp
 from tfvae.models.recurrent.sequence_model import SequenceModel, masked_mean, unpack_batch
 from tfvae.models.recurrent.vrnn_cell import VRNNCell
 from tfvae.models.recurrent.vrnn_latent import GaussianLatent
-from tfvae.models.recurrent.vrnn_loop import collect_while, run_loop
+from tfvae.models.recurrent.vrnn_loop import run_loop
 from tfvae.registry import MODELS
 
 
@@ -136,24 +136,15 @@ class VRNN(SequenceModel):
     cell = self.cell
     consts = cell.prepare()
     seed = tf.cast(seed, tf.int32)
-    d = self.input_size
-    specs = {"samples": tf.TensorSpec([None, d], tf.float32),
-             "mean": tf.TensorSpec([None, d], tf.float32)}
-    if given_x is not None:
-      given_tm = tf.transpose(given_x, [1, 0, 2])
-      mask_tm = tf.transpose(given)
 
-    def step(t, state):
+    def step(t, state, given_t, mask_t):
       seed_z, seed_x = tfp.random.split_seed(
           tf.random.experimental.stateless_fold_in(seed, t), 2)
       noise = self.latent.noise(tf.reshape(batch_size, [1]), seed_z)
-      if given_x is None:
-        x, mean, state = cell.generate_step(state, consts, noise, seed_x)
-      else:
-        x, mean, state = cell.generate_step(state, consts, noise, seed_x,
-                                            given_tm[t], mask_tm[t])
-      return {"samples": x, "mean": mean}, state
+      if given_t is None:
+        return cell.generate_step(state, consts, noise, seed_x)
+      return cell.generate_step(state, consts, noise, seed_x, given_t, mask_t)
 
-    out, _ = collect_while(step, length, cell.initial_state(batch_size), specs)
-    return {k: tf.transpose(v, [1, 0, 2]) for k, v in out.items()}
+    return self._generation_loop(step, cell.initial_state(batch_size), length, given_x,
+                                 given)
 
