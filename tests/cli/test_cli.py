@@ -41,6 +41,10 @@ def test_train_evaluate_sample_export(tmp_path):
   out = _run("sample.py", f"--workdir={workdir}", f"--output={png}", "--num_samples=9")
   assert out.returncode == 0, out.stderr[-3000:]
   assert open(png, "rb").read(8) == b"\x89PNG\r\n\x1a\n"
+  out = _run("sample.py", f"--workdir={workdir}", f"--output={png}", "--temperature=0.5")
+  assert out.returncode != 0 and "applies to sequence models only" in out.stderr
+  out = _run("sample.py", f"--workdir={workdir}", "--temperature=0")
+  assert out.returncode != 0 and "--temperature must be > 0" in out.stderr
 
   out = _run("export.py", f"--workdir={workdir}", f"--base_dir={exports}")
   assert out.returncode == 0, out.stderr[-3000:]

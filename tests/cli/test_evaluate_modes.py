@@ -117,6 +117,9 @@ def test_discrete_vae_flags_that_do_not_fit_are_usage_errors(dvae_run, toy_run):
   assert out.returncode != 0 and "'exact' takes no num_chains" in out.stderr
   out = _evaluate(f"--workdir={workdir}", "--max_examples=10", "--subset=first")
   assert out.returncode != 0 and "evenly spaced examples only" in out.stderr
+  out = _evaluate(f"--workdir={workdir}", "--sample_temperatures=0.5")
+  assert out.returncode != 0
+  assert "--sample_temperatures does not apply to a Discrete VAE" in out.stderr
   out = _evaluate(f"--workdir={toy_run}", "--log_z_method=ais")
   assert out.returncode != 0
   assert "--log_z_method does not apply to model 'cp_vae'" in out.stderr
@@ -169,6 +172,9 @@ def test_mode_flags_that_would_be_ignored_are_refused(tmp_path):
       (["--workdir=w", "--relaxed_c=0.5", "--cluster_accuracy"], "separate runs"),
       (["--workdir=w", "--relaxed_c=0.5", "--iwae_samples=5"],
        "--iwae_samples does not apply to --relaxed_c"),
+      (["--workdir=w", "--cluster_accuracy", "--sample_temperatures=0.5"],
+       "--sample_temperatures does not apply to --cluster_accuracy"),
+      (["--workdir=w", "--sample_temperatures=0.5,0"], "must be numbers > 0"),
       ([], "--workdir is required"),
   ]:
     out = _evaluate(*args)

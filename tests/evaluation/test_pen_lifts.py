@@ -62,9 +62,22 @@ def test_evaluate_run_reports_pen_lifts_of_a_stroke_model(tmp_path):
   config = family_config("vrnn")
   config.export.enabled = False
   result = train(config, str(tmp_path), log=lambda *_: None)
-  figures = evaluate_run(str(tmp_path), iwae_samples=1, log=lambda *_: None)["pen_lifts"]
+  figures = evaluate_run(str(tmp_path), iwae_samples=1, log=lambda *_: None,
+                         sample_temperatures=(0.5,))["pen_lifts"]
+  tempered = figures.pop("pen_lift_rate_samples_by_temperature")
+  assert list(tempered) == ["0.5"] and 0.0 <= tempered["0.5"] <= 1.0
   test = result.splits.eval_array("test")
   lifted = test["x"][..., -1][test["mask"] > 0]
   assert figures["pen_lift_rate_data"] == pytest.approx(lifted.mean(), rel=1e-4)
   for name, value in figures.items():
     assert value is None or 0.0 <= value <= 1.0, name
+
+
+def test_sample_lift_rate_at_a_temperature_uses_the_tempered_draw():
+  model = tiny_vrnn(output="pen_gaussian", num_components=1)
+  cold = sample_lift_rate(model, num_samples=6, length=T, seed=2, temperature=0.3)
+  out = model.sample(6, tf.constant([2, 0], tf.int32), length=T, temperature=0.3)
+  assert cold == pytest.approx(float((out["samples"].numpy()[..., -1] > 0.5).mean()))
+  same = model.sample(6, tf.constant([2, 0], tf.int32), length=T, temperature=1.0)
+  default = model.sample(6, tf.constant([2, 0], tf.int32), length=T)
+  np.testing.assert_array_equal(same["samples"].numpy(), default["samples"].numpy())

@@ -74,6 +74,20 @@ _LOG_Z_SWEEPS = flags.DEFINE_integer("log_z_sweeps", None, "Discrete VAE: parall
 _LOG_Z_RUNS = flags.DEFINE_integer("log_z_runs", None, "Discrete VAE: independent parallel "
                                    "tempering runs (default: config.eval.log_z).",
                                    lower_bound=2)
+_SAMPLE_TEMPERATURES = flags.DEFINE_list(
+    "sample_temperatures", None, "Pen-output models: also the pen-lift rate of prior "
+    "samples drawn at these temperatures (e.g. 0.5,0.8; the rate at 1 is always given).")
+
+
+def _positive_numbers(values) -> bool:
+  try:
+    return all(float(v) > 0 for v in values or ())
+  except ValueError:
+    return False
+
+
+flags.register_validator("sample_temperatures", _positive_numbers,
+                         message="--sample_temperatures must be numbers > 0")
 _CLUSTERS = flags.DEFINE_bool("cluster_accuracy", False, "Instead of the likelihood: the "
                               "cluster accuracy of a model with categories (JSON default "
                               "<workdir>/eval_clusters.json).")
@@ -96,7 +110,7 @@ _RELAXED_C = flags.DEFINE_list("relaxed_c", None, "CP-VAE, instead of the likeli
                                "c of our bound, paired.")
 
 _LIKELIHOOD_FLAGS = ("split", "iwae_samples", "chunk_size", "batch_size", "max_examples",
-                     "subset")
+                     "subset", "sample_temperatures")
 _LOG_Z_FLAGS = ("log_z_method", "log_z_temperatures", "log_z_chains", "log_z_sweeps",
                 "log_z_runs")
 _CLUSTER_FLAGS = ("category_grid",)
@@ -184,6 +198,7 @@ def _likelihood(workdir: str):
   split = _SPLIT.value
   config = load_config(workdir)
   if dvae_likelihood.estimates_log_partition(config):
+    _refuse("a Discrete VAE (no pen output)", ("sample_temperatures",))
     if _SUBSET.value == "first":
       raise app.UsageError("--subset=first: a Discrete VAE is evaluated on evenly spaced "
                            "examples only")
@@ -204,7 +219,9 @@ def _likelihood(workdir: str):
     result = evaluate_run(workdir, split=split, iwae_samples=_K.value,
                           chunk_size=_CHUNK.value, batch_size=_BATCH.value,
                           max_examples=_LIMIT.value, checkpoint=_CHECKPOINT.value,
-                          spaced=_SUBSET.value == "spaced")
+                          spaced=_SUBSET.value == "spaced",
+                          sample_temperatures=[float(t)
+                                               for t in _SAMPLE_TEMPERATURES.value or ()])
     output = _OUTPUT.value or os.path.join(workdir, f"eval_{split}.json")
   print(f"wrote {write_json(result, output)}")
 

@@ -33,13 +33,14 @@ def prediction_figures(terms: Dict[str, float]) -> Dict[str, float]:
 
 
 def sample_lift_rate(model, num_samples: int, length: int, seed: int = 0,
-                     batch_size: int = 500) -> float:
+                     batch_size: int = 500, temperature: float = 1.0) -> float:
   """Share of the steps of ``num_samples`` prior samples of ``length`` steps whose pen
-  bit (last channel) is 1."""
+  bit (last channel) is 1, each step drawn at ``temperature``."""
   lifted, total = 0.0, 0
   for start in range(0, num_samples, batch_size):
     n = min(batch_size, num_samples - start)
-    out = model.sample(n, tf.constant([seed, start], tf.int32), length=length)
+    out = model.sample(n, tf.constant([seed, start], tf.int32), length=length,
+                       temperature=temperature)
     pen = np.asarray(out["samples"])[..., -1]
     lifted += float((pen > 0.5).sum())
     total += pen.size

@@ -80,12 +80,14 @@ PEN_SAMPLES = 1000
 def evaluate_run(workdir: str, split: str = "test", iwae_samples: Optional[int] = None,
                  chunk_size: Optional[int] = None, batch_size: Optional[int] = None,
                  max_examples: int = 0, checkpoint: Optional[str] = None,
-                 log=print, spaced: bool = True) -> dict:
+                 log=print, spaced: bool = True, sample_temperatures=()) -> dict:
   """Restores ``workdir`` and returns its figures on ``split`` as a dict (JSON-ready but
   for ``per_example``, the numpy array of per-example IWAE log-likelihoods).
 
   ``max_examples`` limits the evaluation to N evenly spaced examples (every class of a
-  sorted split), or with ``spaced=False`` to the first N; 0 evaluates the whole split."""
+  sorted split), or with ``spaced=False`` to the first N; 0 evaluates the whole split.
+  For pen-output models the lift rate of prior samples is measured at temperature 1 and
+  at each of ``sample_temperatures`` (``SequenceOutput.sample``)."""
   from tfvae.training.trainer import restore_for_inference  # pylint: disable=g-import-not-at-top
   if iwae_samples is not None and iwae_samples < 1:
     raise ValueError(f"iwae_samples must be >= 1, got {iwae_samples}")
@@ -131,12 +133,21 @@ def evaluate_run(workdir: str, split: str = "test", iwae_samples: Optional[int] 
   log(f"{split} NLL (IWAE k={k}): {result['nll']:.3f} ± {stderr:.3f} "
       f"nats over {stats['count']} examples ({result['seconds']:.0f}s)")
   pen = pen_lifts.prediction_figures(result["terms"])
+  if sample_temperatures and not pen:
+    raise ValueError("sample_temperatures: only pen-output models have a sample lift rate")
   if pen:
-    pen["pen_lift_rate_samples"] = pen_lifts.sample_lift_rate(
-        model, PEN_SAMPLES, length=int(model.max_length), seed=int(ev.get("seed", 0)))
-    result["pen_lifts"] = pen
+    rate = lambda tau: pen_lifts.sample_lift_rate(
+        model, PEN_SAMPLES, length=int(model.max_length), seed=int(ev.get("seed", 0)),
+        temperature=tau)
+    pen["pen_lift_rate_samples"] = rate(1.0)
     log(f"{split} pen lifts: " + ", ".join(f"{n[9:]}={v}" if v is None else f"{n[9:]}={v:.4f}"
                                           for n, v in pen.items()))
+    if sample_temperatures:
+      by_tau = {str(float(t)): rate(float(t)) for t in sample_temperatures}
+      pen["pen_lift_rate_samples_by_temperature"] = by_tau
+      log("sample lift rate by temperature: "
+          + ", ".join(f"{t}: {v:.4f}" for t, v in by_tau.items()))
+    result["pen_lifts"] = pen
   labels = getattr(splits, "labels", None) or {}
   if model.num_categories is not None and "test" in labels:
     from tfvae.evaluation.cluster_accuracy import evaluate_splits  # pylint: disable=g-import-not-at-top

@@ -69,3 +69,42 @@ def test_mixture_sampler_moments_within_monte_carlo_error():
   stderr = sd / np.sqrt(len(draws))
   assert np.all(np.abs(draws.mean(0) - mean) < 4.5 * stderr + 1e-6)
   assert set(np.unique(draws[:, 2])) <= {0.0, 1.0}
+
+
+@pytest.mark.parametrize("kind", ["pen_gmm", "gaussian", "bernoulli"])
+def test_temperature_one_is_the_model_draw(kind):
+  head = SequenceOutput(kind, 3, num_components=3)
+  params = _params(head, [50], seed=2)
+  np.testing.assert_array_equal(head.sample(params, tf.constant([3, 4])).numpy(),
+                                head.sample(params, tf.constant([3, 4]), 1.0).numpy())
+
+
+def test_tempered_draw_matches_the_tempered_distribution():
+  """At tau the pen bit is Bernoulli(sigmoid(l / tau)), the component Categorical(logits /
+  tau) and its Gaussian's sd scale * sqrt(tau): Monte Carlo moments vs those closed forms."""
+  head = SequenceOutput("pen_gmm", 3, num_components=3)
+  tau = 0.4
+  params = tf.repeat(_params(head, [1], seed=5), 20000, axis=0)
+  draws = head.sample(params, tf.constant([7, 8]), tau).numpy()
+  p = {k: v.numpy()[0] for k, v in head._split(params[:1]).items()}
+  w = tf.nn.softmax(p["mix_logits"] / tau).numpy()
+  mean_xy = (w[:, None] * p["loc"]).sum(0)
+  second = (w[:, None] * (tau * p["scale"] ** 2 + p["loc"] ** 2)).sum(0)
+  lift = 1.0 / (1.0 + np.exp(-p["pen_logit"] / tau))
+  sd = np.sqrt(np.append(second - mean_xy ** 2, lift * (1 - lift)))
+  stderr = sd / np.sqrt(len(draws))
+  mean = np.append(mean_xy, lift)
+  assert np.all(np.abs(draws.mean(0) - mean) < 4.5 * stderr + 1e-6)
+  # The untempered moments are a different distribution: the test can tell them apart.
+  untempered = head.mean(params[:1]).numpy()[0]
+  assert np.any(np.abs(draws.mean(0) - untempered) > 6 * stderr)
+
+
+def test_cold_draw_is_the_most_likely_component_mean_and_pen_bit():
+  head = SequenceOutput("pen_gmm", 3, num_components=4)
+  params = _params(head, [200], seed=9)
+  draw = head.sample(params, tf.constant([1, 2]), 1e-6).numpy()
+  p = {k: v.numpy() for k, v in head._split(params).items()}
+  best = p["mix_logits"].argmax(-1)
+  np.testing.assert_allclose(draw[:, :2], p["loc"][np.arange(200), best], atol=1e-2)
+  np.testing.assert_array_equal(draw[:, 2], (p["pen_logit"] > 0).astype(np.float32))

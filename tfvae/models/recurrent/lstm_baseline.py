@@ -72,7 +72,7 @@ class LSTMBaseline(SequenceModel):
     return tf.repeat(self.log_likelihood(x)[None], num_samples, axis=0)
 
   # ------------------------------------------------------------- generation
-  def _generate(self, batch_size, length, seed, given_x=None, given=None):
+  def _generate(self, batch_size, length, seed, given_x=None, given=None, temperature=1.0):
     consts = self.rnn.prepare()
     seed = tf.cast(seed, tf.int32)
 
@@ -81,7 +81,8 @@ class LSTMBaseline(SequenceModel):
       gates = self.rnn.project(self.input_net(tf.cast(previous, self.compute_dtype)), 0)
       state = self.rnn.step(gates, state, consts)
       params = self.output_head(self.output_net(self.rnn.top(state)))
-      x = self.output_head.sample(params, tf.random.experimental.stateless_fold_in(seed, t))
+      x = self.output_head.sample(params, tf.random.experimental.stateless_fold_in(seed, t),
+                                  temperature)
       mean = self.output_head.mean(params)
       if given_t is not None:
         keep = mask_t[:, None] > 0

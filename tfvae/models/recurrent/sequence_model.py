@@ -106,8 +106,9 @@ class SequenceModel(LatentVariableModel):
     return reconstruction, monitor
 
   # ------------------------------------------------------------ generation
-  def _generate(self, batch_size, length, seed, given_x=None, given=None):
-    """``{"samples": [B, L, D], "mean": [B, L, D]}``; subclasses implement."""
+  def _generate(self, batch_size, length, seed, given_x=None, given=None, temperature=1.0):
+    """``{"samples": [B, L, D], "mean": [B, L, D]}``; subclasses implement
+    (``temperature``: ``SequenceOutput.sample``)."""
     raise NotImplementedError
 
   def _generation_loop(self, step, start, length, given_x=None, given=None):
@@ -137,14 +138,17 @@ class SequenceModel(LatentVariableModel):
       raise ValueError("length is required (the model was built without max_length)")
     return self.max_length
 
-  def sample(self, num_samples, seed, length=None):
-    """Unconditional sequences: ``samples`` ``[N, L, D]`` and per-step ``mean``."""
+  def sample(self, num_samples, seed, length=None, temperature=1.0):
+    """Unconditional sequences: ``samples`` ``[N, L, D]`` and per-step ``mean``;
+    ``temperature`` tau scales each step's output draw (``SequenceOutput.sample``: 1 is
+    the model's distribution, < 1 sharper)."""
     length = self._default_length(length)
-    return self._generate(num_samples, length, seed)
+    return self._generate(num_samples, length, seed, temperature=temperature)
 
-  def prime(self, prefix, prefix_mask, length, seed):
+  def prime(self, prefix, prefix_mask, length, seed, temperature=1.0):
     """Continue real sequences: steps where ``prefix_mask`` is 1 are fed (and returned
-    unchanged), the others are generated; output ``[B, length, D]``."""
+    unchanged), the others are generated (at ``temperature``, as in ``sample``); output
+    ``[B, length, D]``."""
     prefix = tf.convert_to_tensor(prefix, tf.float32)
     prefix_mask = tf.cast(prefix_mask, tf.float32)
     length = tf.convert_to_tensor(length, tf.int32)
@@ -152,7 +156,7 @@ class SequenceModel(LatentVariableModel):
     prefix = tf.pad(prefix, [[0, 0], [0, pad(prefix)], [0, 0]])[:, :length]
     prefix_mask = tf.pad(prefix_mask, [[0, 0], [0, pad(prefix_mask)]])[:, :length]
     return self._generate(tf.shape(prefix)[0], length, seed, given_x=prefix,
-                          given=prefix_mask)
+                          given=prefix_mask, temperature=temperature)
 
   def to_data_units(self, x):
     """Undo the dataset normalisation (pen offsets back to tablet units)."""
@@ -221,18 +225,21 @@ class SequenceModel(LatentVariableModel):
     return super().call(x, training=training)
 
   def write_samples_png(self, path: str, seed: int = 0, data=None, num_samples: int = 8,
-                        prime_fractions=(0.25, 0.5), columns: int = 8, image_shape=None):
+                        prime_fractions=(0.25, 0.5), columns: int = 8, image_shape=None,
+                        temperature: float = 1.0):
     """PNG of ``num_samples`` unconditional samples (rows of ``columns``) and, for real
     sequences (``data``, a batch dict or ``(x, mask)``; default: the first batch the model
     was called on), primed continuations of up to ``columns`` of them - one row per
     fraction of each sequence's length (figures 7-8: 25 % and 50 %) - and the originals.
-    Primed steps are drawn in blue. ``image_shape`` is accepted for the trainer and unused.
+    Primed steps are drawn in blue; every generated step is drawn at ``temperature``.
+    ``image_shape`` is accepted for the trainer and unused.
     """
     del image_shape
     from tfvae.models.recurrent import stroke_plots as plots  # pylint: disable=g-import-not-at-top
     length = self._default_length(None)
     key = self._plot_key()
-    samples = self.sample(num_samples, tf.constant([seed, 0]), length=length)[key].numpy()
+    samples = self.sample(num_samples, tf.constant([seed, 0]), length=length,
+                          temperature=temperature)[key].numpy()
     pictures = [self._picture(x, None) for x in samples]
     rows = [pictures[i: i + columns] for i in range(0, len(pictures), columns)]
     data = data if data is not None else getattr(self, "_priming", None)
@@ -244,7 +251,8 @@ class SequenceModel(LatentVariableModel):
         given = tf.cast(tf.range(tf.shape(x)[1])[None, :]
                         < tf.cast(tf.math.ceil(fraction * lengths), tf.int32)[:, None],
                         tf.float32) * mask
-        out = self.prime(x, given, length, tf.constant([seed, i + 1]))[key]
+        out = self.prime(x, given, length, tf.constant([seed, i + 1]),
+                         temperature=temperature)[key]
         rows.append([self._picture(o, g) for o, g in zip(out.numpy(), given.numpy())])
       rows.append([self._picture(o[: int(n)], None)
                    for o, n in zip(x.numpy(), lengths.numpy())])

@@ -137,22 +137,30 @@ class SequenceOutput(keras.layers.Layer):
     return tfd.Blockwise([main, pen])
 
   # -------------------------------------------------------------- sampling
-  def sample(self, params, seed):
-    """One draw per leading index, from a stateless ``int32[2]`` seed."""
+  def sample(self, params, seed, temperature=1.0):
+    """One draw per leading index, from a stateless ``int32[2]`` seed.
+
+    ``temperature`` tau (> 0) sharpens (< 1) or flattens (> 1) the draw as sketch-rnn
+    does (Ha & Eck 2017): mixture and Bernoulli logits are divided by tau and Gaussian
+    standard deviations multiplied by sqrt(tau); tau = 1 is the model's own distribution
+    (the same draws as without the argument), tau -> 0 its most likely component, mean
+    and pen bit."""
     p = self._split(params)
+    tau = tf.convert_to_tensor(temperature, tf.float32)
     seed_c, seed_x, seed_p = tfp.random.split_seed(seed, 3)
     if self.kind == "bernoulli":
       u = random_ops.stateless_uniform(tf.shape(p["logits"]), seed=seed_x)
-      main = tf.cast(u < tf.sigmoid(p["logits"]), tf.float32)
+      main = tf.cast(u < tf.sigmoid(p["logits"] / tau), tf.float32)
     else:
       loc, scale = p["loc"], p["scale"]
       if self.mixture:
-        loc, scale = self._pick_component(p, seed_c)
-      main = loc + scale * random_ops.stateless_normal(tf.shape(loc), seed=seed_x)
+        loc, scale = self._pick_component(dict(p, mix_logits=p["mix_logits"] / tau), seed_c)
+      noise = random_ops.stateless_normal(tf.shape(loc), seed=seed_x)
+      main = loc + scale * tf.sqrt(tau) * noise
     if not self.pen:
       return main
     u = random_ops.stateless_uniform(tf.shape(p["pen_logit"]), seed=seed_p)
-    pen = tf.cast(u < tf.sigmoid(p["pen_logit"]), tf.float32)
+    pen = tf.cast(u < tf.sigmoid(p["pen_logit"] / tau), tf.float32)
     return tf.concat([main, pen[..., None]], -1)
 
   def _pick_component(self, p, seed):

@@ -132,7 +132,7 @@ class VRNN(SequenceModel):
     return tf.reshape(weights, [num_samples, batch])
 
   # ------------------------------------------------------------- generation
-  def _generate(self, batch_size, length, seed, given_x=None, given=None):
+  def _generate(self, batch_size, length, seed, given_x=None, given=None, temperature=1.0):
     cell = self.cell
     consts = cell.prepare()
     seed = tf.cast(seed, tf.int32)
@@ -141,9 +141,8 @@ class VRNN(SequenceModel):
       seed_z, seed_x = tfp.random.split_seed(
           tf.random.experimental.stateless_fold_in(seed, t), 2)
       noise = self.latent.noise(tf.reshape(batch_size, [1]), seed_z)
-      if given_t is None:
-        return cell.generate_step(state, consts, noise, seed_x)
-      return cell.generate_step(state, consts, noise, seed_x, given_t, mask_t)
+      return cell.generate_step(state, consts, noise, seed_x, given_t, mask_t,
+                                temperature=temperature)
 
     return self._generation_loop(step, cell.initial_state(batch_size), length, given_x,
                                  given)

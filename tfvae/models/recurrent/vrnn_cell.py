@@ -179,9 +179,12 @@ class VRNNCell(keras.layers.Layer):
     return self.output_head(self.decoder(tf.concat([phi_z, h_prev], -1)))
 
   # ------------------------------------------------------------ generation
-  def generate_step(self, state, consts, noise_z, seed_x, given_x=None, given=None):
+  def generate_step(self, state, consts, noise_z, seed_x, given_x=None, given=None,
+                    temperature=1.0):
     """One generation step; with ``given_x`` ``[B, D]`` and ``given`` ``[B]`` (1 = the step
     is a prime), primed rows take z_t from the posterior and keep ``given_x`` exactly.
+    ``temperature`` applies to the output draw only (``SequenceOutput.sample``); z_t is
+    drawn from the prior as it is.
 
     Returns ``(x_t, mean_t, new_state)``.
     """
@@ -194,7 +197,7 @@ class VRNNCell(keras.layers.Layer):
       z = tf.where(given[:, None] > 0, z_post, z)
     phi_z = self.phi_z(tf.cast(z, self.compute_dtype))
     params = self.decode(phi_z, h_prev)
-    x = self.output_head.sample(params, seed_x)
+    x = self.output_head.sample(params, seed_x, temperature)
     mean = self.output_head.mean(params)
     if given_x is not None:
       keep = given[:, None] > 0
