@@ -25,6 +25,17 @@ flags.register_validator("temperature", lambda t: t > 0, message="--temperature 
 flags.mark_flags_as_required(["workdir"])
 
 
+def _check_sequence_model(workdir: str) -> None:
+  """``--temperature`` needs a sequence model: refused from the run's config alone."""
+  from tfvae.models.recurrent.sequence_model import SequenceModel  # pylint: disable=g-import-not-at-top
+  from tfvae.registry import MODELS  # pylint: disable=g-import-not-at-top
+  from tfvae.training.trainer import load_config  # pylint: disable=g-import-not-at-top
+  family = MODELS.get(load_config(workdir).model.name)
+  if not issubclass(family, SequenceModel):
+    raise app.UsageError(f"--temperature applies to sequence models only, not "
+                         f"{family.__name__}")
+
+
 def main(argv):
   del argv
   if _NUM.value < 1:
@@ -32,14 +43,11 @@ def main(argv):
   quiet_tensorflow()
   import tensorflow as tf  # pylint: disable=g-import-not-at-top
   from tfvae.training.trainer import restore_for_inference  # pylint: disable=g-import-not-at-top
-  _, splits, model, _ = restore_for_inference(_WORKDIR.value, _CHECKPOINT.value)
-  from tfvae.models.recurrent.sequence_model import SequenceModel  # pylint: disable=g-import-not-at-top
   tempered = {}
   if _TEMPERATURE.value != 1.0:
-    if not isinstance(model, SequenceModel):
-      raise app.UsageError(f"--temperature applies to sequence models only, not "
-                           f"{type(model).__name__}")
+    _check_sequence_model(_WORKDIR.value)  # before the restore
     tempered = {"temperature": _TEMPERATURE.value}
+  _, splits, model, _ = restore_for_inference(_WORKDIR.value, _CHECKPOINT.value)
   output = _OUTPUT.value or os.path.join(_WORKDIR.value, "samples.png")
   path = model.write_samples_png(output, _SEED.value,
                                  image_shape=getattr(splits, "image_shape", None),

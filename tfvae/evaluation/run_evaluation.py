@@ -98,6 +98,8 @@ def evaluate_run(workdir: str, split: str = "test", iwae_samples: Optional[int] 
   k = int(ev.iwae_samples if iwae_samples is None else iwae_samples)
   if k < 1:
     raise ValueError(f"config.eval.iwae_samples must be >= 1, got {k}")
+  if sample_temperatures and not getattr(getattr(model, "output_head", None), "pen", False):
+    raise ValueError("sample_temperatures: only pen-output models have a sample lift rate")
   batch = int(batch_size or ev.batch_size)
   dataset, subset = select_examples(splits.eval_dataset(split, batch),
                                     len(splits.split(split)), max_examples, batch, spaced)
@@ -133,8 +135,6 @@ def evaluate_run(workdir: str, split: str = "test", iwae_samples: Optional[int] 
   log(f"{split} NLL (IWAE k={k}): {result['nll']:.3f} ± {stderr:.3f} "
       f"nats over {stats['count']} examples ({result['seconds']:.0f}s)")
   pen = pen_lifts.prediction_figures(result["terms"])
-  if sample_temperatures and not pen:
-    raise ValueError("sample_temperatures: only pen-output models have a sample lift rate")
   if pen:
     rate = lambda tau: pen_lifts.sample_lift_rate(
         model, PEN_SAMPLES, length=int(model.max_length), seed=int(ev.get("seed", 0)),
